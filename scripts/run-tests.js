@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+'use strict';
+// Runs one suite of compiled tests with node's built-in test runner (node:test).
+// Suites by folder under dist/test: 'unit' = everything except the folders named below;
+// 'e2e', 'reliability', 'large' = test/<suite>/. Node 20 has no --test glob, so we list the files.
+const { readdirSync, statSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const SPECIAL = new Set(['e2e', 'reliability', 'large']);
+const suite = process.argv[2] || 'unit';
+const root = join(__dirname, '..', 'dist', 'test');
+
+function collect(dir, top) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (top && suite === 'unit' && SPECIAL.has(name)) continue;
+      out.push(...collect(path, false));
+    } else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out;
+}
+
+const files = suite === 'unit' ? collect(root, true) : collect(join(root, suite), false);
+if (files.length === 0) {
+  console.log(`no test files for suite '${suite}'`);
+  console.log('0 passed, 0 failed');
+  process.exit(suite === 'unit' ? 1 : 0);
+}
+const args = [
+  '--enable-experimental-regexp-engine-on-excessive-backtracks',
+  '--test',
+  '--test-reporter=spec',
+  ...(process.env.TEST_CONCURRENCY ? [`--test-concurrency=${process.env.TEST_CONCURRENCY}`] : []),
+  ...files,
+];
+const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+process.exit(result.status === null ? 1 : result.status);

@@ -1,0 +1,5 @@
+import { usageError } from './main';
+
+export async function run(_argv: string[]): Promise<number> {
+  throw usageError('explain: not implemented yet');
+}

@@ -1,0 +1,91 @@
+/**
+ * The one typed outcome of the routing core (INTERFACE.md §4). `serve`, `explain` and `conformance`
+ * all consume it; widen this union rather than re-deriving a decision elsewhere.
+ */
+
+/** Response headers decided by configuration (mod_headers, mod_expires, [CO], …), in order. */
+export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
+
+interface DecisionBase {
+  /** Final r->uri (decoded path, no query). */
+  readonly uri: string;
+  /** Final r->args (null when unset). */
+  readonly query: string | null;
+  /** Final r->filename (null when unset). */
+  readonly filename: string | null;
+  /** Final r->handler as Apache would log it. */
+  readonly handler: string | null;
+  /** Headers to add to the response (already filtered for onsuccess/always). */
+  readonly headers: HeaderList;
+  /** The final request's environment (subprocess_env), REDIRECT_ prefixes included. */
+  readonly env: ReadonlyMap<string, string>;
+  /** Request headers after RequestHeader edits (what a backend or handler sees). */
+  readonly requestHeaders: HeaderList;
+  /** Name of the virtual host chosen (ServerName or null for the main server). */
+  readonly serverName: string | null;
+  /** The URL the client asked for (raw target), kept for manifests' relative Url templates. */
+  readonly originalTarget: string;
+}
+
+export interface FileDecision extends DecisionBase {
+  readonly kind: 'file';
+  readonly status: 200;
+  /** Absolute path of the file to serve. */
+  readonly path: string;
+  readonly pathInfo: string;
+  /** Content type chosen by mod_mime / ForceType / [T=], null when none. */
+  readonly contentType: string | null;
+  /** Content encoding from AddEncoding, null when none. */
+  readonly contentEncoding: string | null;
+}
+
+export interface HandlerDecision extends DecisionBase {
+  readonly kind: 'handler';
+  readonly status: 200;
+  /** Handler name exactly as configured (e.g. 'h264-streaming.extensions'). */
+  readonly handlerName: string;
+  /** Absolute path of the mapped file (may not exist for installed handlers that accept that). */
+  readonly path: string;
+  readonly pathInfo: string;
+  readonly contentType: string | null;
+  readonly contentEncoding: string | null;
+}
+
+export interface RedirectDecision extends DecisionBase {
+  readonly kind: 'redirect';
+  readonly status: number;
+  readonly location: string;
+}
+
+export interface StatusDecision extends DecisionBase {
+  readonly kind: 'status';
+  readonly status: number;
+  /** Why (an SG_ERR_* code or Apache's AH number and text), for the log. */
+  readonly reason: string;
+  /** Extra headers the status needs (Allow for 405 …). */
+  readonly statusHeaders: HeaderList;
+}
+
+export interface AuthDecision extends DecisionBase {
+  readonly kind: 'auth';
+  readonly status: 401;
+  readonly challenge: string;
+  readonly reason: string;
+}
+
+export interface ProxyDecision extends DecisionBase {
+  readonly kind: 'proxy';
+  readonly status: 200;
+  /** Absolute URL to forward to. */
+  readonly target: string;
+  /** True when the URL must be sent as is ([NE], ProxyPass nocanon). */
+  readonly noCanon: boolean;
+}
+
+export type RouteDecision =
+  | FileDecision
+  | HandlerDecision
+  | RedirectDecision
+  | StatusDecision
+  | AuthDecision
+  | ProxyDecision;
