@@ -120,6 +120,16 @@ export interface RequestRec {
   /** Merged per-directory configuration in force (changes through the walks). */
   perDirConfig: DirConfigVector;
 
+  /** Set by mod_alias / userdir (ap_set_context_info): %{CONTEXT_PREFIX}, %{CONTEXT_DOCUMENT_ROOT}. */
+  contextPrefix: string | null;
+  contextDocumentRoot: string | null;
+  /**
+   * Data that lives as long as the whole request including its internal redirects (Apache keeps
+   * such flags as userdata of the request pool, which internal redirects share: mod_rewrite's
+   * [END] marker is one).
+   */
+  readonly poolData: Map<string, unknown>;
+
   /** Internal-redirect chain: the request this one replaced, or null. */
   readonly prev: RequestRec | null;
   /** For sub-requests: the main request; null for a main request. */
@@ -139,6 +149,12 @@ export interface RoutingServices {
   subRequestUri(r: RequestRec, uri: string): SubRequestResult;
   /** A file sub-request (ap_sub_req_lookup_file). */
   subRequestFile(r: RequestRec, path: string): SubRequestResult;
+  /** The gateway process's environment (what getenv() sees in Apache). */
+  processEnv(name: string): string | undefined;
+  /** Wall clock, for %{TIME*} (injected so the core stays pure). */
+  now(): Date;
+  /** Uniform [0, 1), for RewriteMap rnd: (injected for reproducible tests). */
+  random(): number;
 }
 
 export interface SubRequestResult {

@@ -1,0 +1,285 @@
+/**
+ * The configuration records of the emulated modules, as the routing core reads them. Each mirrors
+ * the Apache struct named beside it; directive handlers in src/config/modules fill them and each
+ * module's merge function combines them (parent, child) as Apache's merge_*_dir_configs does.
+ * Fields use `undefined` for "not set here" wherever Apache's merge distinguishes unset from set.
+ */
+import type { SourceLocation } from '../errors';
+import type { SectionConf } from './module';
+
+// ---- core (server/core.c core_dir_config, core_server_config) --------------------------------
+
+/** Options bits (core.c OPT_*). */
+export type OptionName =
+  | 'Indexes'
+  | 'Includes'
+  | 'IncludesNOEXEC'
+  | 'FollowSymLinks'
+  | 'SymLinksIfOwnerMatch'
+  | 'ExecCGI'
+  | 'MultiViews';
+
+export interface CoreDirConf {
+  /** Effective options after merge; undefined at a level that did not set Options. */
+  options: ReadonlySet<OptionName> | undefined;
+  /** For a relative (+/-) Options line: what it adds and removes (core.c opts_add/opts_remove). */
+  optionsAdd: ReadonlySet<OptionName>;
+  optionsRemove: ReadonlySet<OptionName>;
+  /** AllowOverride classes in force (undefined: inherit; default None). */
+  allowOverride: ReadonlySet<'AuthConfig' | 'FileInfo' | 'Indexes' | 'Limit' | 'Options'> | undefined;
+  allowOverrideOptions: ReadonlySet<OptionName> | null | undefined;
+  allowOverrideList: ReadonlySet<string> | undefined;
+  allowOverrideNonfatal: { override: boolean; unknown: boolean } | undefined;
+  acceptPathInfo: 'default' | 'on' | 'off' | undefined;
+  /** SetHandler value ('none' cancels an inherited one). */
+  handler: string | undefined;
+  /** ForceType value ('none' cancels). */
+  forceType: string | undefined;
+  /** <Files>/<FilesMatch> nested in this <Directory> or .htaccess, in order. */
+  filesSections: SectionConf[];
+  /** ErrorDocument status → text/URL. */
+  errorDocuments: ReadonlyMap<number, string>;
+  /** AddDefaultCharset (undefined: inherit; 'off'). */
+  addDefaultCharset: string | undefined;
+  /**
+   * Directives in this scope we cannot evaluate and must fail closed on (INTERFACE.md §9): every
+   * request in scope is answered 500 with this reason.
+   */
+  failClosed: string | undefined;
+  /** Scope needs the backend (other handlers' filters, Substitute …); reason for `check`. */
+  backendOnly: string | undefined;
+}
+
+export interface CoreServerConf {
+  documentRoot: string | undefined;
+  /** AccessFileName list (default ['.htaccess']). */
+  accessFileNames: string[] | undefined;
+  /** LimitInternalRecursion (default 10, 10). */
+  limitInternalRecursion: { redirects: number; subrequests: number } | undefined;
+  mergeSlashes: boolean | undefined;
+  allowEncodedSlashes: 'off' | 'on' | 'nodecode' | undefined;
+  useCanonicalName: 'on' | 'off' | 'dns' | undefined;
+  limitRequestLine: number | undefined;
+  limitRequestFieldSize: number | undefined;
+  limitRequestFields: number | undefined;
+  serverAdmin: string | undefined;
+  /** HttpProtocolOptions: Strict/Unsafe, RegisteredMethods/LenientMethods, Allow0.9/Require1.0. */
+  protocolStrict: boolean | undefined;
+  allowHttp09: boolean | undefined;
+}
+
+// ---- mod_mime (modules/http/mod_mime.c mime_dir_config) ---------------------------------------
+
+export interface ExtensionInfo {
+  forcedType?: string; // AddType
+  handler?: string; // AddHandler
+  encoding?: string; // AddEncoding
+  charset?: string; // AddCharset
+  language?: string; // AddLanguage
+  outputFilters?: string; // AddOutputFilter
+}
+
+export interface MimeDirConf {
+  /** Extension (lower case, no dot) → what it maps; merged per field, child wins. */
+  extensions: ReadonlyMap<string, Readonly<ExtensionInfo>>;
+  /** RemoveType / RemoveHandler / RemoveEncoding … queued for the merge (lower-case extensions). */
+  removeTypes: ReadonlySet<string>;
+  removeHandlers: ReadonlySet<string>;
+  removeEncodings: ReadonlySet<string>;
+  removeCharsets: ReadonlySet<string>;
+  removeLanguages: ReadonlySet<string>;
+  removeOutputFilters: ReadonlySet<string>;
+  defaultLanguage: string | undefined;
+  useMimePathInfo: boolean | undefined;
+}
+
+export interface MimeServerConf {
+  /** TypesConfig file contents: extension (lower case) → type. */
+  types: ReadonlyMap<string, string>;
+  typesConfigPath: string | undefined;
+}
+
+// ---- mod_alias (modules/mappers/mod_alias.c) -------------------------------------------------
+
+export interface AliasEntry {
+  readonly kind: 'alias' | 'scriptAlias';
+  /** URL-path prefix (Alias) or null with `regex` (AliasMatch). */
+  readonly fake: string;
+  readonly regex: RegExp | null;
+  /** Target path (ap_server_root_relative applied); may contain $N for the Match form. */
+  readonly real: string;
+  readonly where: SourceLocation;
+}
+
+export interface RedirectEntry {
+  readonly fake: string;
+  readonly regex: RegExp | null;
+  /** Target URL or path (null for gone / non-3xx statuses). */
+  readonly target: string | null;
+  readonly status: number;
+  readonly where: SourceLocation;
+}
+
+export interface AliasServerConf {
+  aliases: AliasEntry[];
+  redirects: RedirectEntry[];
+}
+
+export interface AliasDirConf {
+  /** Redirect* in <Directory>/.htaccess (run in fixups). */
+  redirects: RedirectEntry[];
+  /** RedirectRelative (undefined: inherit, default off). */
+  redirectRelative: boolean | undefined;
+  /** One-argument Alias/Redirect inside <Location> (ap_expr target) — recorded, unsupported. */
+  locationAlias: string | undefined;
+}
+
+// ---- mod_dir (modules/mappers/mod_dir.c) -----------------------------------------------------
+
+export interface DirDirConf {
+  /** DirectoryIndex list; undefined: inherit (default ['index.html']); [] = disabled. */
+  index: string[] | undefined;
+  directorySlash: boolean | undefined;
+  /** FallbackResource URL; 'disabled' cancels. */
+  fallbackResource: string | undefined;
+  checkHandler: boolean | undefined;
+}
+
+// ---- mod_headers (modules/metadata/mod_headers.c) --------------------------------------------
+
+export type HeaderAction =
+  | 'set'
+  | 'setifempty'
+  | 'append'
+  | 'merge'
+  | 'add'
+  | 'unset'
+  | 'echo'
+  | 'edit'
+  | 'edit*'
+  | 'note';
+
+export interface HeaderDirective {
+  readonly action: HeaderAction;
+  /** Header name (for echo: a regex source). */
+  readonly header: string;
+  /** Value format string (mod_headers %-specifiers: %{VAR}e, %t, %D, %{NAME}s …); null for unset. */
+  readonly value: string | null;
+  /** For edit/edit*: the regex and replacement. */
+  readonly editRegex: RegExp | null;
+  readonly editReplacement: string | null;
+  /** 'onsuccess' (default) or 'always'. */
+  readonly condition: 'onsuccess' | 'always';
+  /** env=[!]VAR condition, or an expr= we cannot evaluate (fail in check). */
+  readonly envCondition: { name: string; negate: boolean } | null;
+  /** 'early' headers (RequestHeader … early). */
+  readonly early: boolean;
+  readonly where: SourceLocation;
+}
+
+export interface HeadersDirConf {
+  /** Header directives in merge order (parent's first, child's appended). */
+  responseHeaders: HeaderDirective[];
+  requestHeaders: HeaderDirective[];
+}
+
+// ---- mod_env, mod_setenvif -------------------------------------------------------------------
+
+export interface EnvDirConf {
+  /** SetEnv/UnsetEnv in order: value null = unset. PassEnv resolved at load. */
+  vars: ReadonlyArray<readonly [name: string, value: string | null]>;
+}
+
+export interface SetEnvIfEntry {
+  /** Attribute: a request header name, or Remote_Host, Remote_Addr, Server_Addr, Request_Method,
+   *  Request_Protocol, Request_URI, or an env var name (when not a header), or a regex on header names. */
+  readonly attribute: string;
+  readonly attributeIsRegex: boolean;
+  readonly regex: RegExp;
+  /** Assignments: [name, value] (value '' for bare names), name prefixed '!' = unset. */
+  readonly assignments: ReadonlyArray<readonly [string, string]>;
+  readonly where: SourceLocation;
+}
+
+export interface SetEnvIfConf {
+  entries: SetEnvIfEntry[];
+}
+
+// ---- mod_authz_core (the part issue 2 needs; issue 7 widens it) ------------------------------
+
+export interface RequireLine {
+  readonly negate: boolean;
+  /** Provider: 'all', 'local', 'ip', 'host', 'env', 'method', 'expr', 'user', 'group', 'valid-user' … */
+  readonly provider: string;
+  readonly args: string[];
+  readonly where: SourceLocation;
+}
+
+export type RequireBlock =
+  | { readonly kind: 'line'; readonly line: RequireLine }
+  | { readonly kind: 'any' | 'all' | 'none'; readonly negate: false; readonly children: RequireBlock[] };
+
+export interface AuthzDirConf {
+  /** The Require lines of this scope as an implicit <RequireAny> (undefined: inherit). */
+  require: RequireBlock | undefined;
+  /** AuthMerging Off|And|Or (default Off: child replaces). */
+  merging: 'off' | 'and' | 'or' | undefined;
+}
+
+// ---- mod_proxy (the ProxyPass family) --------------------------------------------------------
+
+export interface ProxyPassEntry {
+  /** URL-path prefix, or '!' exclusion target. */
+  readonly path: string;
+  readonly regex: RegExp | null;
+  /** Backend URL or '!' (do not proxy). */
+  readonly url: string;
+  readonly noCanon: boolean;
+  readonly where: SourceLocation;
+}
+
+export interface ProxyServerConf {
+  passes: ProxyPassEntry[];
+  reverse: Array<{ readonly path: string; readonly url: string }>;
+  preserveHost: boolean | undefined;
+  proxyRequests: boolean | undefined;
+}
+
+// ---- mod_expires, mod_deflate/filter, mod_log_config -----------------------------------------
+
+export interface ExpiresDirConf {
+  active: boolean | undefined;
+  /** 'A<seconds>' or 'M<seconds>' codes (mod_expires' compiled form) by content type. */
+  byType: ReadonlyMap<string, string>;
+  default: string | undefined;
+}
+
+export interface DeflateDirConf {
+  /** Content types listed by AddOutputFilterByType DEFLATE. */
+  types: ReadonlySet<string>;
+  /** SetOutputFilter DEFLATE in scope. */
+  always: boolean | undefined;
+}
+
+export interface LogConfigServerConf {
+  formats: ReadonlyMap<string, string>;
+  /** CustomLog/TransferLog: path and format (name or string). */
+  customLogs: Array<{ readonly path: string; readonly format: string; readonly where: SourceLocation }>;
+}
+
+/** Module ids of the records above (as given to LoadModule). */
+export const MODULE_IDS = {
+  core: 'core_module',
+  mime: 'mime_module',
+  alias: 'alias_module',
+  dir: 'dir_module',
+  rewrite: 'rewrite_module',
+  headers: 'headers_module',
+  env: 'env_module',
+  setenvif: 'setenvif_module',
+  authzCore: 'authz_core_module',
+  proxy: 'proxy_module',
+  expires: 'expires_module',
+  deflate: 'deflate_module',
+  logConfig: 'log_config_module',
+} as const;
