@@ -1,0 +1,384 @@
+/**
+ * The routing core: one request in, one `RouteDecision` out, following Apache 2.4's request phases in
+ * order (INTERFACE.md §4; httpd server/request.c `ap_process_request_internal`, http_request.c
+ * `ap_process_request`, `ap_internal_redirect`): translate_name (server-context mod_rewrite → mod_alias
+ * → DocumentRoot) → map_to_storage (<Directory>/.htaccess, <Files>) → <Location> → header_parser
+ * (SetEnvIf) → access → type_checker (mod_mime) → fixups (ForceType/SetHandler, per-dir mod_rewrite,
+ * mod_alias per-dir Redirect, mod_env, mod_dir, [T]/[H], RequestHeader) → handler. Pure: the file
+ * system is seen only through `FsView`; no sockets, no clock except through injected services.
+ */
+import type { LoadedConfig } from '../config/module';
+import type { CoreDirConf, CoreServerConf } from '../config/records';
+import { MODULE_IDS } from '../config/records';
+import { checkAccess } from '../access/authz';
+import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
+import type { RewriteHookResult } from '../rewrite';
+import type { HandlerDecision, RouteDecision } from './decision';
+import type { FsView } from './fs-view';
+import type { RoutingRequest } from './routing-request';
+import type { RequestRec, RoutingServices, SubRequestResult, TraceStep } from './request-rec';
+import { createInternalRedirect, createMainRequest, createSubRequest } from './request-factory';
+import type { NewRequestParts, RequestFailure } from './request-factory';
+import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
+import type { WalkContext } from './walks';
+import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
+import { acceptPathInfo, coreOverrideType, mimeTypeChecker } from './phases/mime';
+import { applySetEnv, applySetEnvIf } from './phases/env';
+import { applyRequestHeaders, responseHeaders } from './phases/headers';
+import { dirFixups } from './phases/dir';
+import type { SubRequester } from './phases/dir';
+
+export interface RouterOptions {
+  /** Handler names we run in-process ('h264-streaming', 'smooth-streaming'); none for conformance. */
+  readonly installedHandlers: ReadonlySet<string>;
+  readonly processEnv?: (name: string) => string | undefined;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+export interface RouteResult {
+  readonly decision: RouteDecision;
+  readonly trace: TraceStep[] | null;
+}
+
+/** Outcome of running the phases on one request record. */
+type PhaseOutcome = { readonly kind: 'continue' } | { readonly kind: 'status'; readonly status: number; readonly reason: string };
+
+const CONTINUE: PhaseOutcome = { kind: 'continue' };
+
+/** Methods httpd knows (its method registry); others are M_INVALID → 501 in the default handler. */
+const KNOWN_METHODS = new Set([
+  'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH',
+  'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'VERSION-CONTROL', 'CHECKOUT', 'UNCHECKOUT', 'CHECKIN',
+  'UPDATE', 'LABEL', 'REPORT', 'MKWORKSPACE', 'MKACTIVITY', 'BASELINE-CONTROL', 'MERGE',
+]);
+
+export const APACHE_ERROR_CONTENT_TYPE = 'text/html; charset=iso-8859-1';
+
+function handlerBaseName(name: string): string {
+  return name.toLowerCase().replace(/\.extensions$/, '');
+}
+
+function isRedirectStatus(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+export class Router {
+  private readonly htaccessCache = new HtaccessCache();
+
+  constructor(
+    readonly config: LoadedConfig,
+    readonly fs: FsView,
+    private readonly options: RouterOptions,
+  ) {}
+
+  /** Route one request. */
+  route(req: RoutingRequest, withTrace = false): RouteResult {
+    const trace: TraceStep[] | null = withTrace ? [] : null;
+    const parts = this.parts(trace);
+    const created = createMainRequest(parts, req);
+    if (created.failure) {
+      trace?.push({ phase: 'read-request', text: `${created.failure.status}: ${created.failure.reason}` });
+      return { decision: this.statusDecision(created.r, req, created.failure.status, created.failure.reason), trace };
+    }
+    let r = created.r;
+    trace?.push({ phase: 'read-request', text: `virtual host ${r.server.serverName ?? '(main server)'}; uri ${r.uri}${r.args !== null ? `?${r.args}` : ''}` });
+    for (;;) {
+      const outcome = this.processRequestInternal(r, parts);
+      if (outcome.kind === 'status') return { decision: this.statusDecision(r, req, outcome.status, outcome.reason), trace };
+      const handled = this.invokeHandler(r, req);
+      if (handled.kind === 'decision') return { decision: handled.decision, trace };
+      // Internal redirect (mod_rewrite's redirect-handler): the whole request runs again.
+      const limit = this.recursionLimit(r);
+      if (r.redirectDepth + 1 > limit) {
+        const reason = `Request exceeded the limit of ${limit} internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary. (AH00124)`;
+        return { decision: this.statusDecision(r, req, 500, reason), trace };
+      }
+      trace?.push({ phase: 'internal-redirect', text: handled.url });
+      const next = createInternalRedirect(parts, r, handled.url);
+      if (next.failure) return { decision: this.statusDecision(next.r, req, next.failure.status, next.failure.reason), trace };
+      r = next.r;
+    }
+  }
+
+  decide(req: RoutingRequest): RouteDecision {
+    return this.route(req, false).decision;
+  }
+
+  private recursionLimit(r: RequestRec): number {
+    const core = r.server.moduleConfig[MODULE_IDS.core] as CoreServerConf | undefined;
+    return core?.limitInternalRecursion?.redirects ?? 10;
+  }
+
+  private parts(trace: TraceStep[] | null): NewRequestParts {
+    const services: RoutingServices = {
+      subRequestUri: (r, uri) => this.subRequestResult(this.lookupUri(r, uri)),
+      subRequestFile: (r, path) => this.subRequestResult(this.lookupFile(r, path)),
+      processEnv: this.options.processEnv ?? (() => undefined),
+      now: this.options.now ?? (() => new Date(0)),
+      random: this.options.random ?? (() => 0),
+    };
+    return { config: this.config, fs: this.fs, services, trace };
+  }
+
+  private walkContext(r: RequestRec): WalkContext {
+    return { config: this.config, server: r.server, fs: this.fs, htaccessCache: this.htaccessCache, trace: r.trace };
+  }
+
+  private subRequestResult(sub: RequestRec): SubRequestResult {
+    return { status: sub.status, filename: sub.filename, finfo: sub.finfo, uri: sub.uri };
+  }
+
+  /** ap_sub_req_lookup_uri: all phases but the handler; the status says how far it got. */
+  lookupUri(r: RequestRec, uri: string): RequestRec {
+    const parts: NewRequestParts = { config: this.config, fs: this.fs, services: r.services, trace: null };
+    const { r: sub, failure } = createSubRequest(parts, r, uri);
+    if (failure) {
+      sub.status = failure.status;
+      return sub;
+    }
+    const outcome = this.processRequestInternal(sub, parts);
+    if (outcome.kind === 'status') sub.status = outcome.status;
+    return sub;
+  }
+
+  /** ap_sub_req_lookup_file: map the file directly (no translate), then the walks and access. */
+  lookupFile(r: RequestRec, path: string): RequestRec {
+    const parts: NewRequestParts = { config: this.config, fs: this.fs, services: r.services, trace: null };
+    const record = createSubRequest(parts, r, r.uri).r;
+    record.filename = path;
+    const outcome = this.mapAndCheck(record);
+    if (outcome.kind === 'status') record.status = outcome.status;
+    return record;
+  }
+
+  private readonly subRequester: SubRequester = {
+    lookupUri: (r, uri) => this.lookupUri(r, uri),
+    fastRedirect: (sub, r) => {
+      // ap_internal_fast_redirect: r takes over the sub-request's mapping and its per-dir config.
+      r.uri = sub.uri;
+      r.args = sub.args;
+      r.filename = sub.filename;
+      r.canonicalFilename = sub.canonicalFilename;
+      r.pathInfo = sub.pathInfo;
+      r.finfo = sub.finfo;
+      r.handler = sub.handler;
+      r.contentType = sub.contentType;
+      r.contentEncoding = sub.contentEncoding;
+      r.perDirConfig = sub.perDirConfig;
+      r.contextPrefix = sub.contextPrefix;
+      r.contextDocumentRoot = sub.contextDocumentRoot;
+      for (const [k, v] of sub.env) r.env.set(k, v);
+      for (const [k, v] of sub.notes) r.notes.set(k, v);
+      for (const [k, v] of sub.headersOut.list()) r.headersOut.add(k, v);
+      for (const [k, v] of sub.errHeadersOut.list()) r.errHeadersOut.add(k, v);
+    },
+  };
+
+  /** The phases before the handler (ap_process_request_internal). */
+  private processRequestInternal(r: RequestRec, _parts: NewRequestParts): PhaseOutcome {
+    // post_read_request: mod_setenvif's server-level lines (also on internal redirects).
+    applySetEnvIf(r, r.server.lookupDefaults);
+
+    // translate_name: mod_rewrite (FIRST) → mod_alias (MIDDLE) → core (REALLY_LAST).
+    const translated = this.translateName(r);
+    if (translated.kind === 'status') return translated;
+
+    return this.mapAndCheck(r);
+  }
+
+  private translateName(r: RequestRec): PhaseOutcome {
+    const rewritten = rewriteTranslateName(r);
+    const rewriteOutcome = this.rewriteOutcome(r, rewritten);
+    if (rewriteOutcome !== null) return rewriteOutcome.kind === 'status' ? rewriteOutcome : CONTINUE;
+    const aliased = aliasTranslate(r);
+    if (aliased.kind === 'status') return aliased;
+    if (aliased.kind === 'ok') return CONTINUE;
+    // core_translate: DocumentRoot + URI.
+    if (!r.uri.startsWith('/')) return { kind: 'status', status: 400, reason: `Invalid URI in request ${r.theRequest} (AH00127)` };
+    const core = r.server.moduleConfig[MODULE_IDS.core] as CoreServerConf | undefined;
+    const docRoot = (core?.documentRoot ?? '/var/www/html').replace(/\/+$/, '');
+    r.filename = docRoot + r.uri;
+    r.canonicalFilename = r.filename;
+    r.trace?.push({ phase: 'translate', text: `DocumentRoot → ${r.filename}` });
+    return CONTINUE;
+  }
+
+  /**
+   * Interpret a mod_rewrite hook result: null when it declined (the next module runs), else the
+   * phase outcome ('continue' when the hook did its work).
+   */
+  private rewriteOutcome(r: RequestRec, result: RewriteHookResult): PhaseOutcome | null {
+    switch (result.kind) {
+      case 'declined':
+        return null;
+      case 'ok':
+      case 'proxy':
+      case 'internalRedirect':
+        return CONTINUE;
+      case 'redirect':
+        r.headersOut.set('Location', result.location);
+        return { kind: 'status', status: result.status, reason: `mod_rewrite: redirect to ${result.location}` };
+      case 'status':
+        return { kind: 'status', status: result.status, reason: result.reason };
+    }
+  }
+
+  /** map_to_storage, location walk, header_parser, access, type_checker, fixups. */
+  private mapAndCheck(r: RequestRec): PhaseOutcome {
+    const ctx = this.walkContext(r);
+    const filename = r.filename ?? '';
+    if (filename.startsWith('proxy:')) {
+      // mod_proxy's map_to_storage: no directory walk for proxied URLs.
+      r.perDirConfig = r.server.lookupDefaults;
+    } else if (filename.startsWith('redirect:')) {
+      r.perDirConfig = r.server.lookupDefaults;
+    } else {
+      if (!filename.startsWith('/')) {
+        return { kind: 'status', status: 400, reason: `Module bug? Request filename path ${filename} is invalid or not absolute` };
+      }
+      const walked = directoryWalk(ctx, filename);
+      r.filename = walked.filename;
+      r.pathInfo = walked.pathInfo;
+      r.finfo = walked.finfo;
+      r.perDirConfig = walked.perDir;
+      if (walked.failure) return { kind: 'status', status: walked.failure.status, reason: walked.failure.reason };
+      r.perDirConfig = fileWalk(ctx, r.perDirConfig, r.filename);
+    }
+    r.perDirConfig = locationWalk(ctx, r.perDirConfig, r.uri);
+
+    // header_parser: mod_setenvif per-directory lines.
+    applySetEnvIf(r, r.perDirConfig);
+
+    // Access control (mod_authz_core); scopes we cannot evaluate fail closed.
+    const core = r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined;
+    if (core?.failClosed) return { kind: 'status', status: 500, reason: `fail closed: ${core.failClosed}` };
+    const access = checkAccess(r.perDirConfig, {
+      clientIp: r.connection.clientIp,
+      localIp: r.connection.localIp,
+      method: r.method,
+      env: r.env,
+    });
+    if (access.kind === 'denied') return { kind: 'status', status: 403, reason: `${access.reason}: ${r.filename}` };
+    if (access.kind === 'failClosed') return { kind: 'status', status: 500, reason: `fail closed: ${access.reason}` };
+
+    // type_checker: mod_mime.
+    mimeTypeChecker(r);
+
+    // fixups, in hook order.
+    coreOverrideType(r);
+    const rewritten = this.rewriteOutcome(r, rewriteFixup(r));
+    if (rewritten?.kind === 'status') return rewritten;
+    const redirected = aliasFixupRedirect(r);
+    if (redirected.kind === 'status') return redirected;
+    applySetEnv(r);
+    const dir = dirFixups(r, this.subRequester);
+    if (dir.kind === 'status') return dir;
+    rewriteTypeChecker(r);
+    applyRequestHeaders(r);
+    return CONTINUE;
+  }
+
+  /** The handler phase: proxy, internal redirect, our handlers, or Apache's default handler. */
+  private invokeHandler(r: RequestRec, req: RoutingRequest): { kind: 'decision'; decision: RouteDecision } | { kind: 'internalRedirect'; url: string } {
+    const handler = r.handler;
+    const filename = r.filename ?? '';
+    if (handler === 'redirect-handler' && filename.startsWith('redirect:')) {
+      return { kind: 'internalRedirect', url: filename.slice('redirect:'.length) };
+    }
+    if (filename.startsWith('proxy:')) {
+      const target = filename.slice('proxy:'.length);
+      return {
+        kind: 'decision',
+        decision: { ...this.base(r, req, 200), kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon') },
+      };
+    }
+    if (handler !== null && this.options.installedHandlers.has(handlerBaseName(handler))) {
+      const decision: HandlerDecision = {
+        ...this.base(r, req, 200),
+        kind: 'handler',
+        status: 200,
+        handlerName: handler,
+        path: filename,
+        pathInfo: r.pathInfo,
+        contentType: r.contentType,
+        contentEncoding: r.contentEncoding,
+      };
+      return { kind: 'decision', decision };
+    }
+    // Apache's default handler (server/core.c `default_handler`): it also serves files whose handler
+    // no loaded module claims.
+    const status = this.defaultHandlerStatus(r);
+    if (status.status !== 200) return { kind: 'decision', decision: this.statusDecision(r, req, status.status, status.reason) };
+    if (handler !== null && handler !== 'httpd/unix-directory' && handler !== 'default-handler') {
+      return {
+        kind: 'decision',
+        decision: {
+          ...this.base(r, req, 200),
+          kind: 'handler',
+          status: 200,
+          handlerName: handler,
+          path: filename,
+          pathInfo: r.pathInfo,
+          contentType: r.contentType,
+          contentEncoding: r.contentEncoding,
+        },
+      };
+    }
+    return {
+      kind: 'decision',
+      decision: {
+        ...this.base(r, req, 200),
+        kind: 'file',
+        status: 200,
+        path: filename,
+        pathInfo: r.pathInfo,
+        contentType: r.contentType,
+        contentEncoding: r.contentEncoding,
+      },
+    };
+  }
+
+  private defaultHandlerStatus(r: RequestRec): { status: number; reason: string } {
+    const method = r.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'POST') {
+      if (r.finfo === null) return { status: 404, reason: `File does not exist: ${r.filename} (AH00128)` };
+      if (r.finfo.kind === 'directory') return { status: 404, reason: `Attempt to serve directory: ${r.filename} (AH00129)` };
+      if (r.pathInfo && acceptPathInfo(r) !== 'on') {
+        return { status: 404, reason: `File does not exist: ${r.filename}${r.pathInfo} (AH00130)` };
+      }
+      return { status: 200, reason: '' };
+    }
+    if (!KNOWN_METHODS.has(method)) return { status: 501, reason: `Invalid method in request ${r.theRequest} (AH00133)` };
+    if (method === 'OPTIONS') return { status: 200, reason: '' };
+    return { status: 405, reason: `This resource does not accept the ${method} method.` };
+  }
+
+  private base(r: RequestRec, req: RoutingRequest, status: number) {
+    return {
+      uri: r.uri,
+      query: r.args,
+      filename: r.filename,
+      handler: r.handler,
+      headers: responseHeaders(r, status),
+      env: new Map(r.env),
+      requestHeaders: r.headersIn.list().map(([k, v]) => [k, v] as const),
+      serverName: r.server.isVirtual ? r.server.serverName : null,
+      originalTarget: req.rawTarget,
+    };
+  }
+
+  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string): RouteDecision {
+    r.status = status;
+    const base = this.base(r, req, status);
+    if (isRedirectStatus(status)) {
+      const location = base.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
+      if (location !== undefined) {
+        return { ...base, kind: 'redirect', status, location, headers: base.headers.filter(([k]) => k.toLowerCase() !== 'location') };
+      }
+    }
+    return { ...base, kind: 'status', status, reason, statusHeaders: status === 405 ? [['Allow', 'GET, HEAD, POST, OPTIONS']] : [] };
+  }
+}
+
+export type { RequestFailure };
