@@ -177,8 +177,9 @@ export function directoryWalk(ctx: WalkContext, filename: string): DirectoryWalk
   }
   if (components.length === 0) resultName = '/';
 
-  // Regex sections (<DirectoryMatch>, <Directory ~>) against the final directory/file name.
-  const regexSubject = resultName.length > 1 && resultName.endsWith('/') ? resultName.slice(0, -1) : resultName;
+  // Regex sections (<DirectoryMatch>, <Directory ~>) are tested against r->filename as the walk left
+  // it — the file itself for a file (request.c ap_directory_walk, 2.4.x).
+  const regexSubject = resultName;
   for (const section of sections.regexDirs) {
     if (!section.regex!.test(regexSubject)) continue;
     perDir = mergeDirVectors(perDir, section.config);
