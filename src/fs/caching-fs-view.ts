@@ -1,0 +1,98 @@
+/**
+ * An FsView that remembers answers for a short time (default 1 s), the way nginx's open_file_cache
+ * does, so a busy gateway does not stat every path component and every .htaccess level on every
+ * request. Apache itself re-stats per request; the trade-off here is that an edit to a file or an
+ * .htaccess takes effect within `ttlMs` (documented in the README), and memory stays bounded.
+ */
+import type { FileInfo, FsView } from '../routing/fs-view';
+
+interface Entry<T> {
+  readonly value: T;
+  readonly expiresAt: number;
+}
+
+class TtlMap<T> {
+  private readonly map = new Map<string, Entry<T>>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly clock: () => number,
+  ) {}
+
+  get(key: string): Entry<T> | undefined {
+    const entry = this.map.get(key);
+    if (entry && entry.expiresAt > this.clock()) return entry;
+    if (entry) this.map.delete(key);
+    return undefined;
+  }
+
+  set(key: string, value: T, ttlMs: number): void {
+    if (this.map.size >= this.maxEntries) {
+      // Drop the oldest insertion (Map keeps insertion order): a cheap bound, not a strict LRU.
+      const oldest = this.map.keys().next().value;
+      if (oldest !== undefined) this.map.delete(oldest);
+    }
+    this.map.set(key, { value, expiresAt: this.clock() + ttlMs });
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+export interface CachingFsViewOptions {
+  readonly ttlMs?: number;
+  readonly maxEntries?: number;
+  readonly clock?: () => number;
+}
+
+export class CachingFsView implements FsView {
+  private readonly ttlMs: number;
+  private readonly stats: TtlMap<FileInfo | null>;
+  private readonly lstats: TtlMap<FileInfo | null>;
+  private readonly texts: TtlMap<{ text: string | null | 'unreadable'; mtimeMs: number }>;
+
+  constructor(
+    private readonly inner: FsView,
+    options: CachingFsViewOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 1000;
+    const max = options.maxEntries ?? 100_000;
+    const clock = options.clock ?? (() => performance.now());
+    this.stats = new TtlMap(max, clock);
+    this.lstats = new TtlMap(max, clock);
+    this.texts = new TtlMap(Math.max(1, Math.floor(max / 10)), clock);
+  }
+
+  stat(path: string): FileInfo | null {
+    const hit = this.stats.get(path);
+    if (hit) return hit.value;
+    const value = this.inner.stat(path);
+    this.stats.set(path, value, this.ttlMs);
+    return value;
+  }
+
+  lstat(path: string): FileInfo | null {
+    const hit = this.lstats.get(path);
+    if (hit) return hit.value;
+    const value = this.inner.lstat(path);
+    this.lstats.set(path, value, this.ttlMs);
+    return value;
+  }
+
+  readText(path: string): string | null | 'unreadable' {
+    const hit = this.texts.get(path);
+    if (hit) return hit.value.text;
+    const info = this.inner.stat(path);
+    const text = info === null ? null : this.inner.readText(path);
+    this.texts.set(path, { text, mtimeMs: info?.mtimeMs ?? 0 }, this.ttlMs);
+    return text;
+  }
+
+  /** Forget everything (SIGHUP reload). */
+  clear(): void {
+    this.stats.clear();
+    this.lstats.clear();
+    this.texts.clear();
+  }
+}
