@@ -284,7 +284,8 @@ export class Router {
     const handler = r.handler;
     const filename = r.filename ?? '';
     if (handler === 'redirect-handler' && filename.startsWith('redirect:')) {
-      return { kind: 'internalRedirect', url: filename.slice('redirect:'.length) };
+      // mod_rewrite.c handler_redirect: the target plus the current r->args.
+      return { kind: 'internalRedirect', url: filename.slice('redirect:'.length) + (r.args !== null ? `?${r.args}` : '') };
     }
     if (filename.startsWith('proxy:')) {
       const target = filename.slice('proxy:'.length);

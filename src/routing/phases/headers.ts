@@ -7,6 +7,7 @@
 import type { HeaderDirective, HeadersDirConf } from '../../config/records';
 import { MODULE_IDS } from '../../config/records';
 import type { HeaderTable, RequestRec } from '../request-rec';
+import { applyExpires } from './expires';
 
 /** mod_headers format string: %{VAR}e, %{NAME}i (request header), %t, %D, %%. */
 function formatValue(r: RequestRec, format: string): string {
@@ -92,6 +93,8 @@ export function responseHeaders(r: RequestRec, status: number): Array<[string, s
   const conf = r.perDirConfig[MODULE_IDS.headers] as HeadersDirConf | undefined;
   const normal = r.headersOut.clone();
   const always = r.errHeadersOut.clone();
+  // mod_expires' filter (AP_FTYPE_CONTENT_SET-2) runs before mod_headers' (AP_FTYPE_CONTENT_SET).
+  if (success) applyExpires(r, status, normal, always);
   if (conf) {
     for (const d of conf.responseHeaders) {
       if (d.condition === 'always') applyHeaderDirective(r, always, d);
