@@ -7,7 +7,7 @@ import type { DirectiveDef, ModuleDef } from '../module';
 import type { CoreDirConf, CoreServerConf } from '../records';
 import { createCoreDirConf, createCoreServerConf, mergeCoreDirConf, mergeCoreServerConf } from './core-records';
 import { CORE_ACCESS_DIRECTIVES } from './core-access';
-import { OR_ALL_CTX, RSRC, RSRC_ACCESS, container, directive, fail, ignored, orClass, parseNonNegativeInt, readTime, rootRelative } from './define';
+import { OR_ALL_CTX, RSRC, RSRC_ACCESS, atoi, container, directive, fail, ignored, orClass, parseNonNegativeInt, readTime, rootRelative } from './define';
 
 type CoreDirective = DirectiveDef<CoreServerConf, CoreDirConf>;
 
@@ -68,8 +68,9 @@ const EMULATED: CoreDirective[] = [
     s.documentRoot = trimmed === '' ? '/' : trimmed;
   }, { notIn: NOT_IN_DIR_CONTEXT }),
   directive('ErrorDocument', orClass('FileInfo'), 'take2', 'Change responses for HTTP errors', (_p, dir, _s, [code, text]) => {
-    const status = Number(code);
-    if (!/^\d+$/.test(code as string) || status < 400 || status > 599) throw fail(`Unsupported HTTP response code ${code}`);
+    // ap_index_of_response maps anything outside 100..599 to the 500 slot: only 500 itself is valid there.
+    const status = atoi(code as string);
+    if (status !== 500 && (status < 100 || status > 599)) throw fail(`Unsupported HTTP response code ${code}`);
     const next = new Map(dir.errorDocuments);
     if ((text as string).toLowerCase() === 'default') next.delete(status);
     else next.set(status, text as string);
@@ -94,33 +95,34 @@ const EMULATED: CoreDirective[] = [
     p.backendOnly(`SetInputFilter ${v}`);
   }),
   directive('LimitInternalRecursion', RSRC, 'take12', 'maximum recursion depth of internal redirects and subrequests', (_p, _d, s, [a, b]) => {
-    const redirects = Number(a);
-    if (!/^-?\d+$/.test(a as string) || redirects <= 0) throw fail('The recursion limit must be greater than zero.');
+    const redirects = atoi(a as string);
+    if (redirects <= 0) throw fail('The recursion limit must be greater than zero.');
     let subrequests = redirects;
     if (b !== undefined) {
-      subrequests = Number(b);
-      if (!/^-?\d+$/.test(b) || subrequests <= 0) throw fail('The recursion limit must be greater than zero.');
+      subrequests = atoi(b);
+      if (subrequests <= 0) throw fail('The recursion limit must be greater than zero.');
     }
     s.limitInternalRecursion = { redirects, subrequests };
   }),
   directive('LimitRequestLine', RSRC, 'take1', 'Limit on maximum size of an HTTP request line', (_p, _d, s, [v]) => {
-    const n = parseNonNegativeInt(v as string);
-    if (n === null) throw fail(`LimitRequestLine "${v}" must be a non-negative integer`);
+    const n = atoi(v as string);
+    if (n < 0) throw fail(`LimitRequestLine "${v}" must be a non-negative integer`);
     s.limitRequestLine = n;
   }, { notIn: NOT_IN_DIR_CONTEXT }),
   directive('LimitRequestFieldsize', RSRC, 'take1', 'Limit on maximum size of an HTTP request header field', (_p, _d, s, [v]) => {
-    const n = parseNonNegativeInt(v as string);
-    if (n === null) throw fail(`LimitRequestFieldsize "${v}" must be a non-negative integer`);
+    const n = atoi(v as string);
+    if (n < 0) throw fail(`LimitRequestFieldsize "${v}" must be a non-negative integer`);
     s.limitRequestFieldSize = n;
   }, { notIn: NOT_IN_DIR_CONTEXT }),
   directive('LimitRequestFields', RSRC, 'take1', 'Limit (0 = unlimited) on max number of header fields in a request message', (_p, _d, s, [v]) => {
-    const n = parseNonNegativeInt(v as string);
-    if (n === null) throw fail(`LimitRequestFields "${v}" must be a non-negative integer (0 = no limit)`);
+    const n = atoi(v as string);
+    if (n < 0) throw fail(`LimitRequestFields "${v}" must be a non-negative integer (0 = no limit)`);
     s.limitRequestFields = n;
   }, { notIn: NOT_IN_DIR_CONTEXT }),
   directive('LimitRequestBody', OR_ALL_CTX, 'take1', 'Limit (in bytes) on maximum size of request message body', (_p, dir, _s, [v]) => {
+    if (!/^[ \t]*[+-]?\d/.test(v as string)) throw fail('LimitRequestBody argument is not parsable.');
     const n = parseNonNegativeInt(v as string);
-    if (n === null) throw fail('LimitRequestBody argument is not parsable.');
+    if (n === null) throw fail('LimitRequestBody requires a non-negative integer.');
     dir.limitRequestBody = n;
   }),
   directive('MergeSlashes', RSRC, 'flag', 'Controls whether consecutive slashes in the URI path are merged', (_p, _d, s, [v]) => {

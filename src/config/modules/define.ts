@@ -54,6 +54,12 @@ export function parseNonNegativeInt(text: string): number | null {
   return /^\d+$/.test(text) ? Number(text) : null;
 }
 
+/** C's atoi: leading whitespace, an optional sign, digits; 0 when there are none. */
+export function atoi(text: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  return m ? parseInt(m[1] as string, 10) : 0;
+}
+
 /** ap_server_root_relative for handlers. */
 export function rootRelative(p: CmdParms, path: string): string {
   if (path.startsWith('/')) return path;
