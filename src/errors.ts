@@ -35,6 +35,14 @@ export const ERROR_CATALOGUE = {
   SG_ERR_CONFIG_UNSUPPORTED: { message: '{name}: {reason}' },
   SG_ERR_CONFIG_HTACCESS: { message: '{file}: {text}', httpStatus: 500 },
   SG_ERR_CONFIG_REGEX: { message: '{text}' },
+  /** A directive handler refused its arguments (Apache's handler message, e.g. "Illegal option X"). */
+  SG_ERR_CONFIG_DIRECTIVE: { message: '{text}' },
+  /** Apache's context messages other than "not allowed here" ("… cannot occur within <X> section"). */
+  SG_ERR_CONFIG_CONTEXT: { message: '{text}' },
+  /** A Define/UnDefine/`${VAR}` problem ("Variable name must not contain ':'"). */
+  SG_ERR_CONFIG_DEFINE: { message: '{text}' },
+  /** LoadModule/ServerRoot and other read-time failures. */
+  SG_ERR_CONFIG_READ: { message: '{text}' },
   // --- smoothgate.yaml --------------------------------------------------------------------------
   SG_ERR_YAML_SYNTAX: { message: '{file}: {text}' },
   SG_ERR_YAML_UNKNOWN_KEY: { message: '{file}:{line}: unknown key {key}' },

@@ -1,42 +1,15 @@
 /**
- * TEMPORARY integration stub: the real config reader lands from the config branch and replaces this
- * file. Signatures are the agreed API.
+ * The Apache configuration reader: public API (STYLE.md: thin entry point over lexer → parser →
+ * directive table → records).
  */
-import { SgError } from '../errors';
-import type { DirConfigVector, LoadedConfig, OverrideSet, ServerConf } from './module';
-import type { CoreDirConf } from './records';
-
-export interface LoadOptions {
-  httpdConf: string;
-  serverRoot?: string;
-  defines?: string[];
-  envvars?: 'auto' | 'none' | string;
-  processEnv?: Record<string, string | undefined>;
-}
-
-export function loadConfig(_opts: LoadOptions): LoadedConfig {
-  throw new SgError('SG_ERR_CONFIG_UNSUPPORTED', { name: 'loadConfig', reason: 'config reader not merged yet' });
-}
-
-export function parseHtaccess(
-  _text: string,
-  _file: string,
-  _dirPath: string,
-  _override: OverrideSet,
-  _server: ServerConf,
-  _config: LoadedConfig,
-): DirConfigVector {
-  throw new SgError('SG_ERR_CONFIG_UNSUPPORTED', { name: 'parseHtaccess', reason: 'config reader not merged yet' });
-}
-
-export function createDirVector(_path: string | null): DirConfigVector {
-  return {};
-}
-
-export function mergeDirVectors(parent: DirConfigVector, child: DirConfigVector): DirConfigVector {
-  return { ...parent, ...child };
-}
-
-export function overrideSetOf(_core: CoreDirConf | undefined): OverrideSet | null {
-  return null;
-}
+export { loadConfig, loadConfigReport, directiveRegistry, type LoadOptions, type LoadReport } from './loader';
+export { parseHtaccess, overrideSetOf } from './htaccess';
+export { createDirVector, mergeDirVectors } from './dir-vector';
+export * from './getters';
+export { MODULES } from './modules';
+export { fnmatch, fnmatchTest } from './fnmatch';
+export { readLogicalLines, getWordConf, splitWords } from './lexer';
+export { compileExpiresCode } from './modules/expires';
+export type * from './module';
+export type * from './records';
+export { MODULE_IDS } from './records';

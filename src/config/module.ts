@@ -78,6 +78,51 @@ export interface CmdParms {
   readonly loadedModules: ReadonlySet<string>;
   /** Collects non-fatal warnings (undefined ${VAR}, obsolete options …) for `check`. */
   warn(message: string): void;
+  /** Enclosing section names as Apache spells them ('<Directory', '<FilesMatch' …), outermost first. */
+  readonly sectionNames: readonly string[];
+  /** True inside an .htaccess file (also inside a <Files> nested in it). */
+  readonly inHtaccess: boolean;
+  /** Methods of the enclosing <Limit> (or, negated, <LimitExcept>), null outside one. */
+  readonly limit: LimitScope | null;
+  /** Records a directive we accept but do not (fully) emulate, for `check`'s migration report. */
+  note(kind: ConfigNoteKind, reason: string): void;
+  /**
+   * Marks the current scope fail-closed (INTERFACE.md §9: access control we cannot evaluate):
+   * sets core's `failClosed` for this scope and records a note for `check`.
+   */
+  failClosed(reason: string): void;
+  /** Marks the current scope as needing the backend (core's `backendOnly`) and records a note. */
+  backendOnly(reason: string): void;
+  /** The environment the configuration was loaded with (PassEnv). */
+  getEnv(name: string): string | undefined;
+  /** File-system facts a handler needs (DocumentRoot must exist, TypesConfig is read). */
+  statKind(path: string): 'file' | 'directory' | 'other' | 'missing';
+  /** Reads a file named by a directive (TypesConfig); throws on failure. */
+  readTextFile(path: string): string;
+  /** A directive of a loaded module by name (case-insensitive), for AllowOverrideList. */
+  lookupDirective(name: string): DirectiveDef | undefined;
+}
+
+/** <Limit GET POST> → {methods: ['GET','POST'], except: false}; <LimitExcept …> → except: true. */
+export interface LimitScope {
+  readonly methods: readonly string[];
+  readonly except: boolean;
+}
+
+/** What `check` lists besides errors. */
+export type ConfigNoteKind =
+  | 'ignored' // accepted, has no effect in smoothgate (process tuning, TLS, presentation …)
+  | 'failClosed' // access control we cannot evaluate: requests in scope answer 500
+  | 'backendOnly' // scope needs the backend (other handlers, body filters)
+  | 'unsupported'; // recorded but not emulated (e.g. <If> without access control)
+
+export interface ConfigNote {
+  readonly kind: ConfigNoteKind;
+  readonly directive: string;
+  readonly reason: string;
+  readonly where: SourceLocation;
+  /** The section path the directive stands in (null at server/vhost level). */
+  readonly scope: string | null;
 }
 
 /** What AllowOverride / AllowOverrideList grant at a directory level. */
@@ -98,6 +143,18 @@ export interface DirectiveDef<S = any, D = any> {
   readonly syntax: DirectiveSyntax;
   /** Apache's help text, used in arity errors: "<name> takes one argument, <help>". */
   readonly help: string;
+  /**
+   * Apache's ap_check_cmd_context flags the handler applies (NOT_IN_* bits of
+   * ./context-flags.ts), checked by the loader before `apply`.
+   */
+  readonly notIn?: number;
+  /**
+   * Executed while the files are read (Apache's EXEC_ON_READ: Include, Define, <IfModule> …);
+   * the reader in ./parser.ts implements these, `apply` is never called.
+   */
+  readonly execOnRead?: boolean;
+  /** A container (<Directory>, <RequireAll> …) that the tree walker in ./walker.ts processes. */
+  readonly section?: boolean;
   /**
    * Apply the directive. `dir` is this module's per-directory record of the context the directive
    * stands in (the server's default per-dir record at server/vhost level); `server` is this
@@ -170,4 +227,8 @@ export interface LoadedConfig {
   readonly warnings: string[];
   /** `Listen` directives as written. */
   readonly listen: string[];
+  /** Directives accepted but not (fully) emulated, for `check` (added by the config reader). */
+  readonly notes?: ConfigNote[];
+  /** The environment `${VAR}` and PassEnv saw (envvars over the process environment); .htaccess uses it too. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }

@@ -5,7 +5,7 @@
  * Fields use `undefined` for "not set here" wherever Apache's merge distinguishes unset from set.
  */
 import type { SourceLocation } from '../errors';
-import type { SectionConf } from './module';
+import type { LimitScope, SectionConf } from './module';
 
 // ---- core (server/core.c core_dir_config, core_server_config) --------------------------------
 
@@ -48,6 +48,23 @@ export interface CoreDirConf {
   failClosed: string | undefined;
   /** Scope needs the backend (other handlers' filters, Substitute …); reason for `check`. */
   backendOnly: string | undefined;
+  // --- added by the config reader -------------------------------------------------------------
+  /** True when this level's Options line was absolute (core.c: opts without OPT_UNSET). */
+  optionsExplicit: boolean;
+  /** Apache's OPT_* bits behind `options`/`optionsAdd`/`optionsRemove` (modules/core-options.ts). */
+  optionBits: number | undefined;
+  optionAddBits: number;
+  optionRemoveBits: number;
+  /** AllowOverride Options=… as bits (undefined: inherit; default all options). */
+  allowOverrideOptionBits: number | undefined;
+  /** SetOutputFilter / SetInputFilter value (core, OR_FILEINFO), e.g. 'DEFLATE'. */
+  outputFilters: string | undefined;
+  inputFilters: string | undefined;
+  /** <If>/<ElseIf>/<Else> nested in this scope, in order (core's sec_if; kind 'if'). */
+  ifSections: SectionConf[];
+  /** LimitRequestBody in bytes (0 = unlimited; undefined: inherit). */
+  limitRequestBody: number | undefined;
+  /** ServerSignature, FileETag … are not modelled. */
 }
 
 export interface CoreServerConf {
@@ -66,6 +83,13 @@ export interface CoreServerConf {
   /** HttpProtocolOptions: Strict/Unsafe, RegisteredMethods/LenientMethods, Allow0.9/Require1.0. */
   protocolStrict: boolean | undefined;
   allowHttp09: boolean | undefined;
+  // --- added by the config reader -------------------------------------------------------------
+  /** HttpProtocolOptions RegisteredMethods (true) / LenientMethods (false, default). */
+  registeredMethodsOnly: boolean | undefined;
+  /** ServerName's port when given ('www.example.com:8080' → 8080). */
+  serverNamePort: number | undefined;
+  /** ServerName's scheme when given ('https://www.example.com'). */
+  serverNameScheme: string | undefined;
 }
 
 // ---- mod_mime (modules/http/mod_mime.c mime_dir_config) ---------------------------------------
@@ -132,6 +156,8 @@ export interface AliasDirConf {
   redirectRelative: boolean | undefined;
   /** One-argument Alias/Redirect inside <Location> (ap_expr target) — recorded, unsupported. */
   locationAlias: string | undefined;
+  /** Added: the one-argument `Redirect [status] target` form in a section (ap_expr target, null for gone/4xx). */
+  locationRedirect: { readonly target: string | null; readonly status: number } | undefined;
 }
 
 // ---- mod_dir (modules/mappers/mod_dir.c) -----------------------------------------------------
@@ -174,6 +200,8 @@ export interface HeaderDirective {
   readonly envCondition: { name: string; negate: boolean } | null;
   /** 'early' headers (RequestHeader … early). */
   readonly early: boolean;
+  /** Added: an `expr=` condition, not evaluated (the entry is reported and never applied). */
+  readonly exprCondition?: string;
   readonly where: SourceLocation;
 }
 
@@ -196,7 +224,7 @@ export interface SetEnvIfEntry {
   readonly attribute: string;
   readonly attributeIsRegex: boolean;
   readonly regex: RegExp;
-  /** Assignments: [name, value] (value '' for bare names), name prefixed '!' = unset. */
+  /** Assignments: [name, value] (a bare name gets "1" as in mod_setenvif add_envvars), name prefixed '!' = unset. */
   readonly assignments: ReadonlyArray<readonly [string, string]>;
   readonly where: SourceLocation;
 }
@@ -204,6 +232,8 @@ export interface SetEnvIfEntry {
 export interface SetEnvIfConf {
   entries: SetEnvIfEntry[];
 }
+// mod_setenvif keeps server-level entries (run at post_read_request) in its server record and
+// section/.htaccess entries (run at header_parser) in its per-dir record; both are SetEnvIfConf.
 
 // ---- mod_authz_core (the part issue 2 needs; issue 7 widens it) ------------------------------
 
@@ -213,6 +243,8 @@ export interface RequireLine {
   readonly provider: string;
   readonly args: string[];
   readonly where: SourceLocation;
+  /** Added: the enclosing <Limit>/<LimitExcept> (null: all methods). */
+  readonly limit?: LimitScope | null;
 }
 
 export type RequireBlock =
@@ -224,6 +256,57 @@ export interface AuthzDirConf {
   require: RequireBlock | undefined;
   /** AuthMerging Off|And|Or (default Off: child replaces). */
   merging: 'off' | 'and' | 'or' | undefined;
+  /** Added: AuthzSendForbiddenOnFailure. */
+  sendForbiddenOnFailure: boolean | undefined;
+}
+
+// ---- added for issue 7: authn/authz/access_compat records (parsed here, evaluated there) -------
+
+/** mod_authn_core: AuthType, AuthName. */
+export interface AuthnCoreDirConf {
+  /** 'Basic', 'Digest', 'None' … as written (undefined: inherit). */
+  authType: string | undefined;
+  authName: string | undefined;
+}
+
+/** mod_auth_basic: AuthBasicProvider (default ['file']), AuthBasicAuthoritative. */
+export interface AuthBasicDirConf {
+  providers: string[] | undefined;
+  authoritative: boolean | undefined;
+}
+
+/** mod_authn_file: AuthUserFile (ServerRoot-relative resolved). */
+export interface AuthnFileDirConf {
+  userFile: string | undefined;
+}
+
+/** mod_authz_groupfile: AuthGroupFile. */
+export interface AuthzGroupfileDirConf {
+  groupFile: string | undefined;
+}
+
+/** One Allow/Deny argument of mod_access_compat (modules/aaa/mod_access_compat.c allow_cmd). */
+export interface AccessRule {
+  readonly kind: 'all' | 'env' | 'envNot' | 'ip' | 'host';
+  /** Address/CIDR, host suffix or env var name; '' for all. */
+  readonly value: string;
+  readonly limit: LimitScope | null;
+  readonly where: SourceLocation;
+}
+
+/** mod_access_compat: no merge function in Apache, so a scope with any of these replaces. */
+export interface AccessCompatDirConf {
+  order: 'deny,allow' | 'allow,deny' | 'mutual-failure' | undefined;
+  allows: AccessRule[];
+  denies: AccessRule[];
+  satisfy: 'all' | 'any' | undefined;
+}
+
+// ---- mod_filter (AddOutputFilterByType lives here in 2.4) -----------------------------------
+
+export interface FilterDirConf {
+  /** Content type (lower case) → filter names in order. */
+  byType: ReadonlyMap<string, readonly string[]>;
 }
 
 // ---- mod_proxy (the ProxyPass family) --------------------------------------------------------
@@ -282,4 +365,10 @@ export const MODULE_IDS = {
   expires: 'expires_module',
   deflate: 'deflate_module',
   logConfig: 'log_config_module',
+  filter: 'filter_module',
+  authnCore: 'authn_core_module',
+  authBasic: 'auth_basic_module',
+  authnFile: 'authn_file_module',
+  authzGroupfile: 'authz_groupfile_module',
+  accessCompat: 'access_compat_module',
 } as const;

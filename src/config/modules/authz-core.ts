@@ -1,0 +1,158 @@
+/**
+ * mod_authz_core (httpd modules/aaa/mod_authz_core.c add_authz_provider, add_authz_section,
+ * authz_merge_sections, merge_authz_core_dir_config): Require lines and <RequireAll|Any|None>
+ * blocks are parsed into a tree (the scope's lines form an implicit <RequireAny>), checked as
+ * Apache checks them, and merged with AuthMerging semantics. Providers are known only when the
+ * module registering them is loaded; providers smoothgate cannot evaluate make the scope fail
+ * closed (INTERFACE.md §9). Evaluation is issue 7's.
+ */
+import { isIP } from 'node:net';
+import { getWordConf, restOf, splitWords } from '../lexer';
+import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
+import type { AuthzDirConf, RequireBlock, RequireLine } from '../records';
+import { directive, fail, orClass, RSRC } from './define';
+
+type AuthzDirective = DirectiveDef<unknown, AuthzDirConf>;
+type Container = { kind: 'any' | 'all' | 'none'; negate: false; children: RequireBlock[] };
+
+/** Authz providers by the module that registers them (ap_register_auth_provider calls). */
+const PROVIDERS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['authz_core_module', ['env', 'all', 'method', 'expr']],
+  ['authz_host_module', ['ip', 'host', 'forward-dns', 'local']],
+  ['authz_user_module', ['user', 'valid-user']],
+  ['authz_groupfile_module', ['group', 'file-group']],
+  ['authz_owner_module', ['file-owner', 'file-group']],
+  ['authz_dbm_module', ['dbm-group', 'dbm-file-group']],
+  ['authz_dbd_module', ['dbd-group', 'dbd-login', 'dbd-logout']],
+  ['authnz_ldap_module', ['ldap-user', 'ldap-group', 'ldap-dn', 'ldap-attribute', 'ldap-filter', 'ldap-search']],
+  ['ssl_module', ['ssl', 'ssl-verify-client']],
+];
+
+/** Providers issue 7 evaluates; every other known provider fails closed. */
+const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'forward-dns', 'local', 'user', 'valid-user', 'group', 'file-group']);
+
+const KNOWN_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'HEAD']);
+
+function providerKnown(p: CmdParms, name: string): boolean {
+  const lower = name.toLowerCase();
+  return PROVIDERS.some(([id, names]) => p.loadedModules.has(id) && names.includes(lower));
+}
+
+/** The open <Require…> blocks of a record while its section is walked (conf->section in Apache). */
+const openBlocks = new WeakMap<object, Container[]>();
+
+function currentContainer(dir: AuthzDirConf): { container: Container; implicit: boolean } {
+  const stack = openBlocks.get(dir);
+  const top = stack?.[stack.length - 1];
+  if (top) return { container: top, implicit: false };
+  if (!dir.require || dir.require.kind === 'line') dir.require = { kind: 'any', negate: false, children: [] };
+  return { container: dir.require as Container, implicit: true };
+}
+
+function describe(container: Container, implicit: boolean): string {
+  void implicit;
+  return container.kind === 'all' ? '<RequireAll>' : container.kind === 'none' ? '<RequireNone>' : '<RequireAny>';
+}
+
+function checkProviderArgs(provider: string, args: string[]): void {
+  switch (provider) {
+    case 'all':
+      if (args.length !== 1 || !['granted', 'denied'].includes((args[0] as string).toLowerCase())) {
+        throw fail("Argument for 'Require all' must be 'granted' or 'denied'");
+      }
+      break;
+    case 'method':
+      for (const m of args) if (!KNOWN_METHODS.has(m)) throw fail(`Invalid Method '${m}'`);
+      break;
+    case 'ip':
+      if (args.length === 0) throw fail("'Require ip' requires an argument");
+      for (const a of args) {
+        const addr = a.split('/')[0] as string;
+        if (isIP(addr) === 0 && !/^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr)) throw fail(`ip address '${a}' appears to be invalid`);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
+  const cursor = { text: raw, pos: 0 };
+  let provider = getWordConf(cursor);
+  let negate = false;
+  if (provider.toLowerCase() === 'not') {
+    provider = getWordConf(cursor);
+    negate = true;
+  }
+  const argText = restOf(cursor);
+  if (!providerKnown(p, provider)) throw fail(`Unknown Authz provider: ${provider}`);
+  const lower = provider.toLowerCase();
+  const args = splitWords(argText);
+  checkProviderArgs(lower, args);
+  const { container, implicit } = currentContainer(dir);
+  if (negate && container.kind === 'any') {
+    throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container, implicit)} directive`);
+  }
+  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit };
+  container.children.push({ kind: 'line', line });
+  if (!EVALUATED.has(lower)) p.failClosed(`Require ${lower} cannot be evaluated by smoothgate`);
+}
+
+/** Called by the walker (sections.ts) before walking a <RequireAll|Any|None> block. */
+export function authzSectionEnter(record: unknown, kind: 'all' | 'any' | 'none', _name: string): string | null {
+  const dir = record as AuthzDirConf;
+  const stack = openBlocks.get(dir) ?? [];
+  stack.push({ kind, negate: false, children: [] });
+  openBlocks.set(dir, stack);
+  return null;
+}
+
+/** Called after the block's contents: attach it to its parent as add_authz_section does. */
+export function authzSectionLeave(record: unknown, name: string): string | null {
+  const dir = record as AuthzDirConf;
+  const stack = openBlocks.get(dir) as Container[];
+  const block = stack.pop() as Container;
+  if (block.children.length === 0) return null; // an empty block is dropped
+  const { container: parent, implicit } = currentContainer(dir);
+  if (block.kind === 'none' && parent.kind === 'any') {
+    return `${name}> directive has no effect in ${describe(parent, implicit)} directive`;
+  }
+  if (block.kind !== 'none' && block.kind === parent.kind) parent.children.push(...block.children); // associative
+  else parent.children.push(block);
+  return null;
+}
+
+/** merge_authz_core_dir_config. */
+export function mergeAuthzDirConf(base: AuthzDirConf, add: AuthzDirConf): AuthzDirConf {
+  const sendForbiddenOnFailure = add.sendForbiddenOnFailure ?? base.sendForbiddenOnFailure;
+  if (add.merging === undefined && !add.require && base.require) return { ...base, sendForbiddenOnFailure };
+  if (add.merging === 'off' || add.merging === undefined || !(base.require || add.require)) return { ...add, sendForbiddenOnFailure };
+  let require: RequireBlock | undefined;
+  if (base.require && add.require) require = { kind: add.merging === 'and' ? 'all' : 'any', negate: false, children: [base.require, add.require] };
+  else require = base.require ?? add.require;
+  return { require, merging: add.merging, sendForbiddenOnFailure };
+}
+
+const DIRECTIVES: AuthzDirective[] = [
+  directive('Require', orClass('AuthConfig'), 'raw', 'specifies authorization directives which one must pass (or not) for a request to suceeed', (p, dir, _s, [raw]) => addRequire(p, dir, raw as string)),
+  { name: '<RequireAll', contexts: orClass('AuthConfig'), syntax: 'raw', help: 'Container for authorization directives grouped under an authz logic type', section: true, apply: () => undefined },
+  { name: '<RequireAny', contexts: orClass('AuthConfig'), syntax: 'raw', help: 'Container for authorization directives grouped under an authz logic type', section: true, apply: () => undefined },
+  { name: '<RequireNone', contexts: orClass('AuthConfig'), syntax: 'raw', help: 'Container for authorization directives grouped under an authz logic type', section: true, apply: () => undefined },
+  { name: '<AuthzProviderAlias', contexts: RSRC, syntax: 'raw', help: 'container for grouping an authorization provider\'s directives under a provider alias', section: true, apply: () => undefined },
+  directive('AuthMerging', orClass('AuthConfig'), 'take1', 'controls how a <Directory>, <Location>, or similar directive\'s authorization directives are combined with those of its predecessor', (_p, dir, _s, [v]) => {
+    const lower = (v as string).toLowerCase();
+    if (lower !== 'off' && lower !== 'and' && lower !== 'or') throw fail("AuthMerging must be one of: Off | And | Or");
+    dir.merging = lower;
+  }),
+  directive('AuthzSendForbiddenOnFailure', orClass('AuthConfig'), 'flag', 'Controls if an authorization failure should result in a \'403 FORBIDDEN\' response instead of the HTTP-conforming \'401 UNAUTHORIZED\'', (_p, dir, _s, [v]) => {
+    dir.sendForbiddenOnFailure = v === 'on';
+  }),
+];
+
+export const authzCoreModule: ModuleDef<unknown, AuthzDirConf> = {
+  id: 'authz_core_module',
+  sourceName: 'mod_authz_core.c',
+  createDirConfig: () => ({ require: undefined, merging: undefined, sendForbiddenOnFailure: undefined }),
+  mergeDirConfig: mergeAuthzDirConf,
+  directives: DIRECTIVES,
+};
