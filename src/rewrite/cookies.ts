@@ -40,9 +40,16 @@ export function addCookie(r: RequestRec, spec: string): void {
     const minutes = parseInt(expires, 10) || 0;
     if (minutes !== 0) expiry = `; expires=${cookieDate(new Date(r.services.now().getTime() + minutes * 60000))}`;
   }
-  let cookie = `${name}=${value}; path=${path ?? '/'}; domain=${domain}${expiry}`;
-  if (isOn(secure, 'secure')) cookie += '; secure';
-  if (isOn(httponly, 'HttpOnly')) cookie += '; HttpOnly';
+  // add_cookie builds the value with apr_pstrcat, which stops at its first NULL argument: without
+  // a lifetime nothing after the domain is added, and "secure" off also drops HttpOnly.
+  let cookie = `${name}=${value}; path=${path ?? '/'}; domain=${domain}`;
+  if (expires !== undefined) {
+    cookie += expiry;
+    if (isOn(secure, 'secure')) {
+      cookie += '; secure';
+      if (isOn(httponly, 'HttpOnly')) cookie += '; HttpOnly';
+    }
+  }
   if (samesite !== undefined && samesite !== '0' && samesite.toLowerCase() !== 'false') cookie += `; SameSite=${samesite}`;
   main.errHeadersOut.add('Set-Cookie', cookie);
   main.poolData.set(key, true);

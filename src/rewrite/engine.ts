@@ -291,9 +291,15 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
   return { action: changed, status: pass.status, lastSub };
 }
 
-/** apr_table_merge(headers_out, "Vary", …): one Vary value, items joined with ", ". */
+/**
+ * apr_table_merge(headers_out, "Vary", …) followed by what the HTTP header filter's fix_vary does
+ * before sending: the names are split, duplicates (case-insensitive) dropped and joined with ','.
+ * Observed on 2.4.71: "Vary: X-Mode,User-Agent".
+ */
 function mergeVary(r: RequestRec, names: readonly string[]): void {
   const current = r.headersOut.get('Vary');
-  const add = names.join(', ');
-  r.headersOut.set('Vary', current === undefined ? add : `${current}, ${add}`);
+  const all = [...(current === undefined ? [] : current.split(',')), ...names].map((n) => n.trim()).filter((n) => n !== '');
+  const seen = new Set<string>();
+  const unique = all.filter((n) => (seen.has(n.toLowerCase()) ? false : (seen.add(n.toLowerCase()), true)));
+  r.headersOut.set('Vary', unique.join(','));
 }

@@ -83,7 +83,7 @@ export function runCase(c: Case): CaseResult {
         cmp('query', out.query, exp['query']);
         cmp('file', rel(out.file, tree.root), exp['file']);
       }
-      if (exp['kind'] === 'redirect') cmp('location', out.location, exp['location']);
+      if (exp['kind'] === 'redirect') cmp('location', rel(out.location, tree.root), exp['location']);
       const env = (exp['env'] ?? {}) as Record<string, string | null>;
       for (const [k, v] of Object.entries(env)) cmp(`env.${k}`, rel(out.env[k] ?? null, tree.root), v);
       const headers = (exp['headers'] ?? {}) as Record<string, string | null>;

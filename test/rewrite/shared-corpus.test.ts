@@ -20,6 +20,9 @@ const NEEDS_ROUTING_CORE = new Set([
   'dir-dir-slash-rewrite', // mod_dir
   'hardening-htpasswd-denied', // access control
   'errors-conf-unclosed', // the config reader
+  're-proxy-NE', // mod_proxy refuses the raw space of a [P,NE] URL (403)
+  're-pd-allownoslash', // mod_dir's DirectorySlash fixup answers 301 after the rewrite
+  're-pd-noslash-skipped', // mod_dir
 ]);
 
 for (const [label, file] of [['shared', sharedCases], ['own', ownCases]] as const) {
