@@ -44,16 +44,16 @@ function applyOptions(line: string, opts: Set<OptionName>): void {
 
 interface DirLevel {
   conf: RewriteDirConf | null;
-  options: Set<OptionName> | null;
+  optionLines: string[];
   broken: boolean;
 }
 
-function readHtaccess(ts: TestServer, dir: string): DirLevel {
+function readHtaccess(ts: TestServer, dir: string, relaxedParse: boolean): DirLevel {
   const text = nodeFs.readText(join(dir, '.htaccess'));
-  if (text === null || text === 'unreadable') return { conf: null, options: null, broken: false };
+  if (text === null || text === 'unreadable') return { conf: null, optionLines: [], broken: false };
   const dirSlash = dir.endsWith('/') ? dir : dir + '/';
   let conf: RewriteDirConf | null = null;
-  let options: Set<OptionName> | null = null;
+  const optionLines: string[] = [];
   try {
     text.split('\n').forEach((raw, i) => {
       const line = raw.trim();
@@ -62,16 +62,15 @@ function readHtaccess(ts: TestServer, dir: string): DirLevel {
         conf ??= rewriteModule.createDirConfig!(dirSlash);
         applyLine(line, i + 1, ts.server, conf, dirSlash);
       } else if (/^Options\b/i.test(line)) {
-        options ??= new Set();
-        applyOptions(line, options);
-      } else if (/^(AddHandler|<IfModule|<\/IfModule)/i.test(line)) {
+        optionLines.push(line);
+      } else if (relaxedParse || /^(AddHandler|<IfModule|<\/IfModule)/i.test(line)) {
         // not part of this stand-in
       } else throw new Error(`unsupported ${line}`);
     });
   } catch {
-    return { conf: null, options: null, broken: true };
+    return { conf: null, optionLines: [], broken: true };
   }
-  return { conf, options, broken: false };
+  return { conf, optionLines, broken: false };
 }
 
 /** Directory walk: filename = path up to the first missing segment, the rest is path info. */
@@ -92,7 +91,7 @@ function walk(docroot: string, filename: string): { filename: string; pathInfo: 
   return { filename: filename.endsWith('/') ? cur + '/' : cur, pathInfo: '', dirs };
 }
 
-export function route(ts: TestServer, tree: Tree, target: string, headers: Record<string, string>, limit = 10): Outcome {
+export function route(ts: TestServer, tree: Tree, target: string, headers: Record<string, string>, limit = 10, relaxedParse = false): Outcome {
   const poolData = new Map<string, unknown>();
   let env = new Map<string, string>();
   let cur = target;
@@ -129,10 +128,10 @@ export function route(ts: TestServer, tree: Tree, target: string, headers: Recor
     let options = new Set<OptionName>(['FollowSymLinks']);
     for (const d of w.dirs) {
       for (const s of ts.sections) if (s.path === d + '/') dconf = rewriteModule.mergeDirConfig!(dconf, s.conf);
-      const h = readHtaccess(ts, d);
+      const h = readHtaccess(ts, d, relaxedParse);
       if (h.broken) return done(r, 'status', 500);
       if (h.conf) dconf = rewriteModule.mergeDirConfig!(dconf, h.conf);
-      if (h.options) options = h.options;
+      for (const line of h.optionLines) applyOptions(line, options);
     }
     r.perDirConfig = { rewrite_module: dconf, core_module: { options } };
     const f = rewriteFixup(r);

@@ -19,6 +19,9 @@ const NEEDS_ROUTING_CORE = new Set([
   'conditions-U-subreq', // a real URL sub-request
   'dir-dir-slash-rewrite', // mod_dir
   'hardening-htpasswd-denied', // access control
+  'wordpress-htaccess', // access control (<FilesMatch> denies before the fixups)
+  'drupal-module-file', // access control
+  'drupal-web-config', // access control
   'errors-conf-unclosed', // the config reader
   're-proxy-NE', // mod_proxy refuses the raw space of a [P,NE] URL (403)
   're-pd-allownoslash', // mod_dir's DirectorySlash fixup answers 301 after the rewrite
