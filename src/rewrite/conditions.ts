@@ -10,6 +10,8 @@ import { expand } from './expand';
 import { execPcre } from './pcre';
 import type { RewriteCondEntry } from './types';
 import { subreqOk } from './variables';
+import { evalExpr } from './expr';
+import { mergeVary } from './vary';
 
 /** Length first, then bytes (not strcmp!): "localhost" > "zz". */
 export function compareLexicography(a: string, b: string): number {
@@ -109,10 +111,14 @@ export function applyCond(c: RewriteCondEntry, ctx: RewriteCtx): CondOutcome {
     case 'intEq':
       rc = atoi(input) === atoi(c.operand);
       break;
-    case 'expr':
-      // Refused at configuration time (expr.ts); never reached.
-      rc = false;
+    case 'expr': {
+      const res = evalExpr(c.expr!, ctx);
+      rc = res.value;
+      if (rc && !c.flags.notMatch) ctx.condGroups = res.groups;
+      // ap_expr adds the headers it read to Vary itself, unless [NV] (AP_EXPR_FLAG_DONT_VARY).
+      if (!c.flags.noVary && res.vary.length > 0) mergeVary(r, res.vary);
       break;
+    }
     case 'regex': {
       const groups = execPcre(c.regex!, input);
       rc = groups !== null;

@@ -15,6 +15,7 @@ import { isAbsoluteUri, splitOutQueryArgs } from './uri';
 import { coreServerConf, httpScheme, isDefaultPort, serverNameForUrl } from './variables';
 import { addCookie } from './cookies';
 import { trace } from './trace';
+import { mergeVary } from './vary';
 
 /** rule_return_type */
 type RuleOutcome = 'nomatch' | 'match' | 'nosub' | 'statusSet';
@@ -289,17 +290,4 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
     break;
   }
   return { action: changed, status: pass.status, lastSub };
-}
-
-/**
- * apr_table_merge(headers_out, "Vary", …) followed by what the HTTP header filter's fix_vary does
- * before sending: the names are split, duplicates (case-insensitive) dropped and joined with ','.
- * Observed on 2.4.71: "Vary: X-Mode,User-Agent".
- */
-function mergeVary(r: RequestRec, names: readonly string[]): void {
-  const current = r.headersOut.get('Vary');
-  const all = [...(current === undefined ? [] : current.split(',')), ...names].map((n) => n.trim()).filter((n) => n !== '');
-  const seen = new Set<string>();
-  const unique = all.filter((n) => (seen.has(n.toLowerCase()) ? false : (seen.add(n.toLowerCase()), true)));
-  r.headersOut.set('Vary', unique.join(','));
 }
