@@ -1,30 +1,18 @@
 /**
- * mod_rewrite (httpd modules/mappers/mod_rewrite.c): the directive table and both hooks.
- * Placeholder until the engine lands: the module defines no directives yet and both hooks decline.
+ * mod_rewrite (httpd modules/mappers/mod_rewrite.c): the directive table, the three hooks the
+ * routing core calls, and the lint used by `smoothgate check`.
  */
-import type { ModuleDef } from '../config/module';
-import type { RequestRec } from '../routing/request-rec';
-
-export type RewriteHookResult =
-  | { readonly kind: 'declined' }
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'status'; readonly status: number; readonly reason: string }
-  | { readonly kind: 'redirect'; readonly status: number; readonly location: string }
-  | { readonly kind: 'proxy'; readonly url: string; readonly noCanon: boolean }
-  | { readonly kind: 'internalRedirect'; readonly url: string };
-
-export const rewriteModule: ModuleDef = {
-  id: 'rewrite_module',
-  sourceName: 'mod_rewrite.c',
-  directives: [],
-};
-
-export function rewriteTranslateName(_r: RequestRec): RewriteHookResult {
-  return { kind: 'declined' };
-}
-
-export function rewriteFixup(_r: RequestRec): RewriteHookResult {
-  return { kind: 'declined' };
-}
-
-export function rewriteTypeChecker(_r: RequestRec): void {}
+export type { RewriteHookResult } from './result';
+export { rewriteModule } from './module';
+export { rewriteTranslateName } from './server-hook';
+export { rewriteFixup, rewriteTypeChecker } from './perdir-hook';
+export { lintRewrite } from './lint';
+export type { LintWarning } from './lint';
+export type {
+  RewriteCondEntry,
+  RewriteRuleEntry,
+  RewriteServerConf,
+  RewriteDirConf,
+  RewriteMapDef,
+  RewriteOption,
+} from './types';

@@ -1,0 +1,237 @@
+/**
+ * %{VAR} lookup (mod_rewrite.c `lookup_variable`, `lookup_header`, `la_u`): names are
+ * case-insensitive; unknown names expand to the empty string. Request headers used here are
+ * remembered for Vary (except Host, RFC 7231 §7.1.4). SPEC-NOTES §4.4.2.
+ */
+import type { RequestRec } from '../routing/request-rec';
+import type { CoreServerConf } from '../config/records';
+import type { RewriteCtx } from './context';
+import type { RewriteDirConf } from './types';
+
+/** What %{SERVER_SOFTWARE} and %{API_VERSION} print on the Apache we reproduce (2.4.71, Debian). */
+export const SERVER_BANNER = 'Apache/2.4.71 (Debian)';
+export const API_VERSION = '20120211:142';
+/** Debian's compiled-in DocumentRoot, used when none is configured. */
+export const DEFAULT_DOCUMENT_ROOT = '/var/www/html';
+/** DEFAULT_ADMIN of httpd.h: ServerAdmin when none is configured. */
+export const DEFAULT_SERVER_ADMIN = '[no address given]';
+
+export function coreServerConf(r: RequestRec): Partial<CoreServerConf> {
+  return (r.server.moduleConfig['core_module'] as Partial<CoreServerConf> | undefined) ?? {};
+}
+
+/** ap_document_root: the virtual host's DocumentRoot (no trailing slash). */
+export function documentRoot(r: RequestRec): string {
+  return coreServerConf(r).documentRoot ?? DEFAULT_DOCUMENT_ROOT;
+}
+
+/** ap_context_document_root: set by mod_alias/userdir, else DocumentRoot. */
+export function contextDocumentRoot(r: RequestRec): string {
+  return r.contextDocumentRoot ?? documentRoot(r);
+}
+
+/** ap_is_default_port / ap_get_server_port as UseCanonicalName Off sees them. */
+export function isDefaultPort(r: RequestRec, port: number): boolean {
+  return port === (r.isHttps ? 443 : 80);
+}
+
+export function httpScheme(r: RequestRec): string {
+  return r.isHttps ? 'https' : 'http';
+}
+
+/** ap_get_server_name_for_url: the Host name (IPv6 literals in brackets). */
+export function serverNameForUrl(r: RequestRec): string {
+  const h = r.hostname;
+  return h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
+}
+
+function lookupHeader(name: string, ctx: RewriteCtx): string | null {
+  const val = ctx.r.headersIn.getJoined(name);
+  if (val !== undefined && name.toLowerCase() !== 'host') ctx.varyThis.push(name);
+  return val ?? null;
+}
+
+/** subreq_ok: look-aheads are not run from a sub-request for the same URI (no recursion). */
+export function subreqOk(r: RequestRec): boolean {
+  return r.main === null || r.main.uri !== r.uri;
+}
+
+function twoDigits(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function timeVar(name: string, d: Date): string | null {
+  switch (name) {
+    case 'TIME':
+      return `${String(d.getFullYear()).padStart(4, '0')}${twoDigits(d.getMonth() + 1)}${twoDigits(d.getDate())}${twoDigits(d.getHours())}${twoDigits(d.getMinutes())}${twoDigits(d.getSeconds())}`;
+    case 'TIME_YEAR':
+      return String(d.getFullYear()).padStart(4, '0');
+    case 'TIME_MON':
+      return twoDigits(d.getMonth() + 1);
+    case 'TIME_DAY':
+      return twoDigits(d.getDate());
+    case 'TIME_HOUR':
+      return twoDigits(d.getHours());
+    case 'TIME_MIN':
+      return twoDigits(d.getMinutes());
+    case 'TIME_SEC':
+      return twoDigits(d.getSeconds());
+    case 'TIME_WDAY':
+      return String(d.getDay());
+    default:
+      return null;
+  }
+}
+
+function lookAhead(kind: 'LA-U' | 'LA-F', inner: string, ctx: RewriteCtx): string | null {
+  const r = ctx.r;
+  if (ctx.uri === null || !subreqOk(r)) return null;
+  const dconf = r.perDirConfig['rewrite_module'] as RewriteDirConf | undefined;
+  let sub;
+  if (kind === 'LA-U') {
+    let path = ctx.uri;
+    if (ctx.perdir !== null && !path.startsWith('/')) path = (dconf?.baseUrl ?? dconf?.directory ?? ctx.perdir) + path;
+    sub = r.services.subRequestUri(r, path);
+  } else if (ctx.perdir !== null && ctx.uri.startsWith('/')) {
+    // Apache cannot know the file path of a URL here and falls back to a URL look-ahead.
+    sub = r.services.subRequestUri(r, ctx.uri);
+  } else {
+    const path = ctx.perdir !== null ? (dconf?.directory ?? ctx.perdir) + ctx.uri : ctx.uri;
+    sub = r.services.subRequestFile(r, path);
+  }
+  if (sub.lookup) return sub.lookup(inner);
+  const upper = inner.toUpperCase();
+  if (upper === 'REQUEST_FILENAME' || upper === 'SCRIPT_FILENAME') return sub.filename ?? '';
+  if (upper === 'REQUEST_URI') return sub.uri;
+  return '';
+}
+
+/** lookup_variable: the value of %{name} in this context. */
+export function lookupVariable(name: string, ctx: RewriteCtx): string {
+  const r = ctx.r;
+  if (name.length < 4) return '';
+  if (name[3] === ':') {
+    const prefix = name.slice(0, 3).toUpperCase();
+    const key = name.slice(4);
+    if (key !== '' && prefix === 'ENV') return r.notes.get(key) ?? r.env.get(key) ?? r.services.processEnv(key) ?? '';
+    // %{SSL:…} needs mod_ssl, which smoothgate does not emulate (TLS ends before us): empty.
+    return '';
+  }
+  if (name[4] === ':') {
+    const prefix = name.slice(0, 4).toUpperCase();
+    const key = name.slice(5);
+    if (key === '') return '';
+    if (prefix === 'HTTP') return lookupHeader(key, ctx) ?? '';
+    if (prefix === 'LA-U' || prefix === 'LA-F') return lookAhead(prefix, key, ctx) ?? '';
+    return '';
+  }
+  const upper = name.toUpperCase();
+  const time = upper.startsWith('TIME') ? timeVar(upper, r.services.now()) : null;
+  if (time !== null) return time;
+  const core = coreServerConf(r);
+  let result: string | null | undefined = null;
+  switch (upper) {
+    case 'IPV6':
+      result = r.connection.clientIp.includes(':') && !/^::ffff:/i.test(r.connection.clientIp) ? 'on' : 'off';
+      break;
+    case 'HTTPS':
+      return r.isHttps ? 'on' : 'off';
+    case 'IS_SUBREQ':
+      result = r.main !== null ? 'true' : 'false';
+      break;
+    case 'PATH_INFO':
+      result = r.pathInfo;
+      break;
+    case 'AUTH_TYPE':
+    case 'REMOTE_USER':
+      // Set by authentication modules; the routing core records them in notes when it has them.
+      result = r.notes.get(upper === 'AUTH_TYPE' ? 'smoothgate-auth-type' : 'smoothgate-remote-user') ?? null;
+      break;
+    case 'HTTP_HOST':
+      result = lookupHeader('Host', ctx);
+      break;
+    case 'SERVER_NAME':
+      result = serverNameForUrl(r);
+      break;
+    case 'REMOTE_ADDR':
+    case 'CONN_REMOTE_ADDR':
+    case 'REMOTE_HOST': // HostnameLookups Off: the address
+      result = r.connection.clientIp;
+      break;
+    case 'SERVER_ADDR':
+      result = r.connection.localIp;
+      break;
+    case 'HTTP_ACCEPT':
+      result = lookupHeader('Accept', ctx);
+      break;
+    case 'THE_REQUEST':
+      result = r.theRequest;
+      break;
+    case 'API_VERSION':
+      return API_VERSION;
+    case 'HTTP_COOKIE':
+      result = lookupHeader('Cookie', ctx);
+      break;
+    case 'SERVER_PORT':
+      return String(r.port);
+    case 'REMOTE_PORT':
+      return String(r.connection.clientPort);
+    case 'SCRIPT_USER':
+    case 'SCRIPT_GROUP':
+      // Apache prints the owner's name; without a name service we print the numeric id.
+      result = r.finfo ? String(r.finfo.uid) : '<unknown>';
+      break;
+    case 'REQUEST_URI':
+      result = r.uri;
+      break;
+    case 'REMOTE_IDENT':
+      result = null;
+      break;
+    case 'HTTP_REFERER':
+      result = lookupHeader('Referer', ctx);
+      break;
+    case 'QUERY_STRING':
+      result = r.args;
+      break;
+    case 'SERVER_ADMIN':
+      result = core.serverAdmin ?? DEFAULT_SERVER_ADMIN;
+      break;
+    case 'DOCUMENT_ROOT':
+      result = documentRoot(r);
+      break;
+    case 'HTTP_FORWARDED':
+      result = lookupHeader('Forwarded', ctx);
+      break;
+    case 'CONTEXT_PREFIX':
+      result = r.contextPrefix ?? '';
+      break;
+    case 'REQUEST_METHOD':
+      result = r.method;
+      break;
+    case 'REQUEST_SCHEME':
+      result = httpScheme(r);
+      break;
+    case 'HTTP_USER_AGENT':
+      result = lookupHeader('User-Agent', ctx);
+      break;
+    case 'SCRIPT_FILENAME':
+    case 'REQUEST_FILENAME':
+      result = r.filename;
+      break;
+    case 'SERVER_PROTOCOL':
+      result = r.protocol;
+      break;
+    case 'SERVER_SOFTWARE':
+      result = SERVER_BANNER;
+      break;
+    case 'HTTP_PROXY_CONNECTION':
+      result = lookupHeader('Proxy-Connection', ctx);
+      break;
+    case 'CONTEXT_DOCUMENT_ROOT':
+      result = contextDocumentRoot(r);
+      break;
+    default:
+      result = null;
+  }
+  return result ?? '';
+}
