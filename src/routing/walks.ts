@@ -107,7 +107,8 @@ export function directoryWalk(ctx: WalkContext, filename: string): DirectoryWalk
       perDir = mergeDirVectors(perDir, section.config);
       ctx.trace?.push({ phase: 'directory-walk', text: `<Directory ${section.path}> (${section.where.file}:${section.where.line})` });
     }
-    const override = overrideSetOf(perDir[MODULE_IDS.core] as CoreDirConf | undefined);
+    const coreConf = perDir[MODULE_IDS.core] as CoreDirConf | undefined;
+    const override = coreConf ? overrideSetOf(coreConf) : null;
     if (!override) return null;
     for (const name of accessNames) {
       const file = dirPath + name;

@@ -89,7 +89,7 @@ export interface TestServer {
 }
 
 function cmd(where: number, name: string, context: ContextKind, path: string | null, server: ServerConf, warnings: string[]): CmdParms {
-  return {
+  const p = {
     where: { file: 'test.conf', line: where },
     directiveName: name,
     context,
@@ -100,8 +100,9 @@ function cmd(where: number, name: string, context: ContextKind, path: string | n
     server,
     override: null,
     loadedModules: new Set(['rewrite_module', 'proxy_module']),
-    warn: (m) => warnings.push(m),
+    warn: (m: string) => warnings.push(m),
   };
+  return p as unknown as CmdParms;
 }
 
 export function newServer(docroot: string, extra: Partial<ServerConf> = {}): ServerConf {
