@@ -23,9 +23,10 @@ import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
 import type { WalkContext } from './walks';
 import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
 import { acceptPathInfo, coreOverrideType, mimeTypeChecker } from './phases/mime';
-import { applySetEnv, applySetEnvIf } from './phases/env';
+import { applyServerSetEnvIf, applySetEnv, applySetEnvIf } from './phases/env';
 import { applyRequestHeaders, responseHeaders } from './phases/headers';
 import { dirFixups } from './phases/dir';
+import { proxyFixup, proxyTranslate } from './phases/proxy';
 import type { SubRequester } from './phases/dir';
 
 export interface RouterOptions {
@@ -57,6 +58,20 @@ export const APACHE_ERROR_CONTENT_TYPE = 'text/html; charset=iso-8859-1';
 
 function handlerBaseName(name: string): string {
   return name.toLowerCase().replace(/\.extensions$/, '');
+}
+
+/**
+ * The Content-Type as sent: AddDefaultCharset adds a charset to text/plain and text/html that have
+ * none (httpd modules/http/http_protocol.c `ap_make_content_type`).
+ */
+function contentTypeWithCharset(r: RequestRec): string | null {
+  const type = r.contentType;
+  if (type === null) return null;
+  const charset = (r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined)?.addDefaultCharset;
+  if (!charset || charset === 'off') return type;
+  const bare = type.split(';')[0]!.trim().toLowerCase();
+  if ((bare === 'text/plain' || bare === 'text/html') && !/;\s*charset=/i.test(type)) return `${type}; charset=${charset}`;
+  return type;
 }
 
 function isRedirectStatus(status: number): boolean {
@@ -178,7 +193,7 @@ export class Router {
   /** The phases before the handler (ap_process_request_internal). */
   private processRequestInternal(r: RequestRec, _parts: NewRequestParts): PhaseOutcome {
     // post_read_request: mod_setenvif's server-level lines (also on internal redirects).
-    applySetEnvIf(r, r.server.lookupDefaults);
+    applyServerSetEnvIf(r);
 
     // translate_name: mod_rewrite (FIRST) → mod_alias (MIDDLE) → core (REALLY_LAST).
     const translated = this.translateName(r);
@@ -191,6 +206,10 @@ export class Router {
     const rewritten = rewriteTranslateName(r);
     const rewriteOutcome = this.rewriteOutcome(r, rewritten);
     if (rewriteOutcome !== null) return rewriteOutcome.kind === 'status' ? rewriteOutcome : CONTINUE;
+    // mod_proxy's ProxyPass runs after mod_rewrite (it names mod_rewrite.c as predecessor).
+    const proxied = proxyTranslate(r);
+    if (proxied.kind === 'status') return proxied;
+    if (proxied.kind === 'ok') return CONTINUE;
     const aliased = aliasTranslate(r);
     if (aliased.kind === 'status') return aliased;
     if (aliased.kind === 'ok') return CONTINUE;
@@ -269,6 +288,8 @@ export class Router {
     coreOverrideType(r);
     const rewritten = this.rewriteOutcome(r, rewriteFixup(r));
     if (rewritten?.kind === 'status') return rewritten;
+    const canon = proxyFixup(r);
+    if (canon.kind === 'status') return canon;
     const redirected = aliasFixupRedirect(r);
     if (redirected.kind === 'status') return redirected;
     applySetEnv(r);
@@ -302,7 +323,7 @@ export class Router {
         handlerName: handler,
         path: filename,
         pathInfo: r.pathInfo,
-        contentType: r.contentType,
+        contentType: contentTypeWithCharset(r),
         contentEncoding: r.contentEncoding,
       };
       return { kind: 'decision', decision };
@@ -321,7 +342,7 @@ export class Router {
           handlerName: handler,
           path: filename,
           pathInfo: r.pathInfo,
-          contentType: r.contentType,
+          contentType: contentTypeWithCharset(r),
           contentEncoding: r.contentEncoding,
         },
       };
@@ -334,7 +355,7 @@ export class Router {
         status: 200,
         path: filename,
         pathInfo: r.pathInfo,
-        contentType: r.contentType,
+        contentType: contentTypeWithCharset(r),
         contentEncoding: r.contentEncoding,
       },
     };

@@ -29,8 +29,17 @@ function attributeValue(r: RequestRec, attribute: string): string | undefined {
   }
 }
 
+/** post_read_request: the server's SetEnvIf lines (its server record). */
+export function applyServerSetEnvIf(r: RequestRec): void {
+  applyEntries(r, r.server.moduleConfig[MODULE_IDS.setenvif] as SetEnvIfConf | undefined);
+}
+
+/** header_parser: the per-directory SetEnvIf lines. */
 export function applySetEnvIf(r: RequestRec, vec: DirConfigVector): void {
-  const conf = vec[MODULE_IDS.setenvif] as SetEnvIfConf | undefined;
+  applyEntries(r, vec[MODULE_IDS.setenvif] as SetEnvIfConf | undefined);
+}
+
+function applyEntries(r: RequestRec, conf: SetEnvIfConf | undefined): void {
   if (!conf) return;
   for (const entry of conf.entries) {
     let values: string[];

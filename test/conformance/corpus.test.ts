@@ -1,0 +1,31 @@
+/**
+ * The project's own conformance corpus (test/conformance/*.jsonl, `expected` produced by real Apache
+ * through ../shared/tools/rewrite-oracle/oracle.py --update) and the shared cases when ../shared is
+ * present, each run through the same routing core `serve` uses.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCases } from '../../src/conformance/cases';
+import { runCase } from '../../src/cli/conformance-command';
+
+const projectRoot = join(__dirname, '..', '..', '..');
+const corpora: string[] = [];
+const ownDir = join(projectRoot, 'test', 'conformance');
+for (const name of readdirSync(ownDir).sort()) if (name.endsWith('.jsonl')) corpora.push(join(ownDir, name));
+const sharedDir = join(projectRoot, '..', 'shared', 'conformance');
+if (existsSync(join(sharedDir, 'rewrite-cases.jsonl'))) corpora.push(join(sharedDir, 'rewrite-cases.jsonl'));
+
+for (const file of corpora) {
+  test(`conformance corpus ${file.slice(projectRoot.length - 0).replace(/^.*\/(test|shared)\//, '$1/')}`, () => {
+    const cases = readCases(file);
+    assert.ok(cases.length > 0, 'corpus is empty');
+    const failures: string[] = [];
+    for (const c of cases) {
+      const run = runCase(c);
+      for (const d of run.diffs) failures.push(`${c.id}: ${d}`);
+    }
+    assert.deepEqual(failures, [], `${failures.length} field(s) differ from Apache`);
+  });
+}
