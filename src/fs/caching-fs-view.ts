@@ -40,6 +40,22 @@ class TtlMap<T> {
   }
 }
 
+/**
+ * A coarse millisecond clock: one timer (unref'd, so it never keeps the process alive) refreshes a
+ * number every 50 ms, so a cache lookup costs a Map get and a comparison, not a clock call.
+ */
+let coarseNowMs = Date.now();
+let coarseTimer: NodeJS.Timeout | null = null;
+function coarseClock(): number {
+  if (coarseTimer === null) {
+    coarseTimer = setInterval(() => {
+      coarseNowMs = Date.now();
+    }, 50);
+    coarseTimer.unref();
+  }
+  return coarseNowMs;
+}
+
 export interface CachingFsViewOptions {
   readonly ttlMs?: number;
   readonly maxEntries?: number;
@@ -58,7 +74,7 @@ export class CachingFsView implements FsView {
   ) {
     this.ttlMs = options.ttlMs ?? 1000;
     const max = options.maxEntries ?? 100_000;
-    const clock = options.clock ?? (() => performance.now());
+    const clock = options.clock ?? coarseClock;
     this.stats = new TtlMap(max, clock);
     this.lstats = new TtlMap(max, clock);
     this.texts = new TtlMap(Math.max(1, Math.floor(max / 10)), clock);

@@ -310,54 +310,46 @@ export class Router {
     }
     if (filename.startsWith('proxy:')) {
       const target = filename.slice('proxy:'.length);
+      const b = this.base(r, req, 200);
       return {
         kind: 'decision',
-        decision: { ...this.base(r, req, 200), kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon') },
+        decision: {
+          kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon'),
+          uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
+          requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
+        },
       };
     }
     if (handler !== null && this.options.installedHandlers.has(handlerBaseName(handler))) {
-      const decision: HandlerDecision = {
-        ...this.base(r, req, 200),
-        kind: 'handler',
-        status: 200,
-        handlerName: handler,
-        path: filename,
-        pathInfo: r.pathInfo,
-        contentType: contentTypeWithCharset(r),
-        contentEncoding: r.contentEncoding,
-      };
-      return { kind: 'decision', decision };
+      return { kind: 'decision', decision: this.servedDecision('handler', r, req, handler) };
     }
     // Apache's default handler (server/core.c `default_handler`): it also serves files whose handler
     // no loaded module claims.
     const status = this.defaultHandlerStatus(r);
     if (status.status !== 200) return { kind: 'decision', decision: this.statusDecision(r, req, status.status, status.reason) };
     if (handler !== null && handler !== 'httpd/unix-directory' && handler !== 'default-handler') {
-      return {
-        kind: 'decision',
-        decision: {
-          ...this.base(r, req, 200),
-          kind: 'handler',
-          status: 200,
-          handlerName: handler,
-          path: filename,
-          pathInfo: r.pathInfo,
-          contentType: contentTypeWithCharset(r),
-          contentEncoding: r.contentEncoding,
-        },
+      return { kind: 'decision', decision: this.servedDecision('handler', r, req, handler) };
+    }
+    return { kind: 'decision', decision: this.servedDecision('file', r, req, null) };
+  }
+
+  /** A file or handler decision, built as one literal (object spread is measurably slower here). */
+  private servedDecision(kind: 'file' | 'handler', r: RequestRec, req: RoutingRequest, handlerName: string | null): RouteDecision {
+    const b = this.base(r, req, 200);
+    const contentType = contentTypeWithCharset(r);
+    const path = r.filename ?? '';
+    if (kind === 'handler') {
+      const decision: HandlerDecision = {
+        kind: 'handler', status: 200, handlerName: handlerName!, path, pathInfo: r.pathInfo, contentType, contentEncoding: r.contentEncoding,
+        uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
+        requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
       };
+      return decision;
     }
     return {
-      kind: 'decision',
-      decision: {
-        ...this.base(r, req, 200),
-        kind: 'file',
-        status: 200,
-        path: filename,
-        pathInfo: r.pathInfo,
-        contentType: contentTypeWithCharset(r),
-        contentEncoding: r.contentEncoding,
-      },
+      kind: 'file', status: 200, path, pathInfo: r.pathInfo, contentType, contentEncoding: r.contentEncoding,
+      uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
+      requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
     };
   }
 
@@ -383,8 +375,9 @@ export class Router {
       filename: r.filename,
       handler: r.handler,
       headers: responseHeaders(r, status),
-      env: new Map(r.env),
-      requestHeaders: r.headersIn.list().map(([k, v]) => [k, v] as const),
+      // The record is not used after the decision is made: hand over its tables without copying.
+      env: r.env,
+      requestHeaders: r.headersIn.list(),
       serverName: r.server.isVirtual ? r.server.serverName : null,
       originalTarget: req.rawTarget,
     };

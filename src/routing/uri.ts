@@ -6,6 +6,7 @@
  */
 
 const HEX = /^[0-9A-Fa-f]{2}$/;
+const NEEDS_NORMALIZING = /%|\/\.|\/\//;
 
 function isUnreserved(code: number): boolean {
   // RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~"
@@ -33,6 +34,8 @@ export interface NormalizeOptions {
  */
 export function normalizePath(path: string, opts: NormalizeOptions): string | null {
   if (path[0] !== '/') return path === '*' ? path : null;
+  // Fast path: nothing to decode, no dot segment, no doubled slash.
+  if (!NEEDS_NORMALIZING.test(path)) return path;
   const chars = path.split('');
   let ok = true;
   let l = 1;

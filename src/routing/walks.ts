@@ -14,6 +14,27 @@ import { fnmatch, hasWildcard } from './fnmatch';
 import type { FileInfo, FsView } from './fs-view';
 import type { TraceStep } from './request-rec';
 
+/**
+ * Merged vectors by (parent, child) identity. Configuration vectors are immutable once loaded and
+ * the merge functions are pure, so the same walk merges the same pairs on every request: remember
+ * them (Apache's walk cache does the same within a request; this one lives as long as the objects).
+ */
+const mergeMemo = new WeakMap<DirConfigVector, WeakMap<DirConfigVector, DirConfigVector>>();
+
+export function mergeCached(parent: DirConfigVector, child: DirConfigVector): DirConfigVector {
+  let byChild = mergeMemo.get(parent);
+  if (!byChild) {
+    byChild = new WeakMap();
+    mergeMemo.set(parent, byChild);
+  }
+  let merged = byChild.get(child);
+  if (!merged) {
+    merged = mergeDirVectors(parent, child);
+    byChild.set(child, merged);
+  }
+  return merged;
+}
+
 export interface DirectoryWalkResult {
   readonly perDir: DirConfigVector;
   readonly filename: string;
@@ -33,6 +54,8 @@ export function effectiveOptions(perDir: DirConfigVector): ReadonlySet<OptionNam
 
 interface SortedSections {
   readonly plainDirs: SectionConf[];
+  /** plainDirs[i] has fnmatch wildcards (computed once). */
+  readonly plainWild: boolean[];
   readonly regexDirs: SectionConf[];
 }
 
@@ -47,7 +70,7 @@ function sortedDirectorySections(server: ServerConf): SortedSections {
     a.s.components - b.s.components || a.i - b.i;
   const plainDirs = indexed.filter((e) => !e.s.regex).sort(byComponents).map((e) => e.s);
   const regexDirs = indexed.filter((e) => e.s.regex).sort(byComponents).map((e) => e.s);
-  const sorted = { plainDirs, regexDirs };
+  const sorted = { plainDirs, plainWild: plainDirs.map((s) => hasWildcard(s.path)), regexDirs };
   sortedCache.set(server, sorted);
   return sorted;
 }
@@ -101,10 +124,11 @@ export function directoryWalk(ctx: WalkContext, filename: string): DirectoryWalk
   const components = filename.split('/').filter((c) => c !== '');
 
   const applyLevel = (dirPath: string): { status: number; reason: string } | null => {
-    for (const section of sections.plainDirs) {
-      const matches = hasWildcard(section.path) ? fnmatch(section.path, dirPath) : section.path === dirPath;
+    for (let i = 0; i < sections.plainDirs.length; i++) {
+      const section = sections.plainDirs[i]!;
+      const matches = sections.plainWild[i] ? fnmatch(section.path, dirPath) : section.path === dirPath;
       if (!matches) continue;
-      perDir = mergeDirVectors(perDir, section.config);
+      perDir = mergeCached(perDir, section.config);
       ctx.trace?.push({ phase: 'directory-walk', text: `<Directory ${section.path}> (${section.where.file}:${section.where.line})` });
     }
     const coreConf = perDir[MODULE_IDS.core] as CoreDirConf | undefined;
@@ -117,7 +141,7 @@ export function directoryWalk(ctx: WalkContext, filename: string): DirectoryWalk
       if (text === 'unreadable') return { status: 403, reason: `${file} pcfg_openfile: unable to check htaccess file, ensure it is readable (AH00529)` };
       try {
         const vec = ctx.htaccessCache.get(file, text, () => parseHtaccess(text, file, dirPath, override, server, ctx.config));
-        perDir = mergeDirVectors(perDir, vec);
+        perDir = mergeCached(perDir, vec);
         ctx.trace?.push({ phase: 'directory-walk', text: `${file} applied` });
       } catch (err) {
         const reason = isSgError(err) ? err.describe() : String(err);
@@ -183,7 +207,7 @@ export function directoryWalk(ctx: WalkContext, filename: string): DirectoryWalk
   const regexSubject = resultName;
   for (const section of sections.regexDirs) {
     if (!section.regex!.test(regexSubject)) continue;
-    perDir = mergeDirVectors(perDir, section.config);
+    perDir = mergeCached(perDir, section.config);
     ctx.trace?.push({ phase: 'directory-walk', text: `<DirectoryMatch ${section.path}> (${section.where.file}:${section.where.line})` });
   }
   return { perDir, filename: resultName, pathInfo, finfo, failure: null };
@@ -205,7 +229,7 @@ export function fileWalk(ctx: WalkContext, perDir: DirConfigVector, filename: st
         ? fnmatch(section.path, base)
         : section.path === base;
     if (!matches) continue;
-    result = mergeDirVectors(result, section.config);
+    result = mergeCached(result, section.config);
     ctx.trace?.push({ phase: 'file-walk', text: `<Files ${section.path}> (${section.where.file}:${section.where.line})` });
   }
   return result;
@@ -226,7 +250,7 @@ export function locationWalk(ctx: WalkContext, perDir: DirConfigVector, uri: str
         (uri.startsWith(p) && (p.endsWith('/') || uri[p.length] === '/'));
     }
     if (!matches) continue;
-    result = mergeDirVectors(result, section.config);
+    result = mergeCached(result, section.config);
     ctx.trace?.push({ phase: 'location-walk', text: `<Location ${section.path}> (${section.where.file}:${section.where.line})` });
   }
   return result;

@@ -21,6 +21,11 @@ function lookupCode(conf: ExpiresDirConf, contentType: string | null): string | 
   return conf.default;
 }
 
+/** Whether mod_expires is active in this scope (cheap pre-check). */
+export function hasExpires(r: RequestRec): boolean {
+  return (r.perDirConfig[MODULE_IDS.expires] as ExpiresDirConf | undefined)?.active === true;
+}
+
 export function applyExpires(r: RequestRec, status: number, headersOut: HeaderTable, errHeadersOut: HeaderTable): void {
   if (status >= 400 || r.main !== null) return;
   const conf = r.perDirConfig[MODULE_IDS.expires] as ExpiresDirConf | undefined;

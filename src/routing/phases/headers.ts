@@ -7,7 +7,7 @@
 import type { HeaderDirective, HeadersDirConf } from '../../config/records';
 import { MODULE_IDS } from '../../config/records';
 import type { HeaderTable, RequestRec } from '../request-rec';
-import { applyExpires } from './expires';
+import { applyExpires, hasExpires } from './expires';
 
 /** mod_headers format string: %{VAR}e, %{NAME}i (request header), %t, %D, %%. */
 function formatValue(r: RequestRec, format: string): string {
@@ -91,6 +91,9 @@ export function applyRequestHeaders(r: RequestRec): void {
 export function responseHeaders(r: RequestRec, status: number): Array<[string, string]> {
   const success = (status >= 200 && status < 300) || status === 304;
   const conf = r.perDirConfig[MODULE_IDS.headers] as HeadersDirConf | undefined;
+  if (r.headersOut.list().length === 0 && r.errHeadersOut.list().length === 0 && !conf?.responseHeaders.length && !hasExpires(r)) {
+    return [];
+  }
   const normal = r.headersOut.clone();
   const always = r.errHeadersOut.clone();
   // mod_expires' filter (AP_FTYPE_CONTENT_SET-2) runs before mod_headers' (AP_FTYPE_CONTENT_SET).
