@@ -7,8 +7,9 @@
  * exactly that). `\Z` keeps PCRE's "end or before a final newline" meaning and is translated to a
  * lookahead. Apache passes no UTF flag, so PCRE works on bytes with its C-locale tables: `\s`,
  * `\w`, `\d`, POSIX classes and case folding are ASCII-only; JS `\s` is Unicode-wide, so it is
- * spelt out. Divergence (documented): with [NC] JS also folds non-ASCII letters (é/É) that PCRE's
- * C tables leave alone.
+ * spelt out. Case-insensitivity ([NC], `(?i)`, `(?i:…)`) is not JS's `i` flag (which would also
+ * fold é/É, unlike PCRE's C tables) but an expansion of ASCII letters: `a` → `[aA]`, classes get
+ * both cases; a back-reference under case-insensitivity is refused. `(?s)`/`(?-s)` act locally.
  *
  * Translation keeps PCRE's group numbers: atomic groups and possessive quantifiers (which JS lacks)
  * become `(?=(X))\k`, adding JS groups; `groupMap` maps PCRE group n to its JS index.
@@ -89,15 +90,26 @@ class Translator {
   private pcreGroups = 0;
   private jsGroups = 0;
   private readonly groupMap: number[] = [0];
-  private readonly open: Array<{ kind: 'plain' | 'atomic'; jsIndex: number; outStart: number; groupsBefore: number }> = [];
+  private readonly open: Array<{
+    kind: 'plain' | 'atomic';
+    jsIndex: number;
+    outStart: number;
+    groupsBefore: number;
+    icase: boolean;
+    dotall: boolean;
+  }> = [];
   /** Output start of the last repeatable atom and the JS group count before it (null: none). */
   private lastAtom: { outStart: number; groupsBefore: number } | null = null;
   private readonly backrefs: Array<{ marker: string; pcre: number }> = [];
+  /** JS flags: DOTALL always; `m` only from a leading (?m). */
   flags = 's';
+  /** Local options (PCRE option changes last to the end of the enclosing group). */
+  private icase: boolean;
+  private dotall = true;
   private readonly totalGroups: number;
 
   constructor(private readonly src: string, noCase: boolean) {
-    if (noCase) this.flags += 'i';
+    this.icase = noCase;
     this.totalGroups = (src.match(/\((?!\?)|\(\?P?<[A-Za-z_]|\(\?'/g) ?? []).length;
   }
 
@@ -119,21 +131,34 @@ class Translator {
     }
   }
 
-  /** `(?i)`, `(?s)`, `(?m)` (and combinations) at the very start become RegExp flags. */
+  /** `(?m)` is only accepted at the very start (a RegExp flag); i and s are handled locally. */
   private leadingOptions(): void {
-    for (;;) {
-      const m = /^\(\?([a-zA-Z-]*)\)/.exec(this.src.slice(this.pos));
-      if (!m) return;
-      let on = true;
-      for (const c of m[1]!) {
-        if (c === '-') on = false;
-        else if (c === 'i') this.flags = on ? (this.flags.includes('i') ? this.flags : this.flags + 'i') : this.flags.replace('i', '');
-        else if (c === 's') this.flags = on ? (this.flags.includes('s') ? this.flags : this.flags + 's') : this.flags.replace('s', '');
-        else if (c === 'm') this.flags = on ? (this.flags.includes('m') ? this.flags : this.flags + 'm') : this.flags.replace('m', '');
-        else throw new Refusal(`inline option (?${m[1]}) has no JavaScript equivalent`);
-      }
-      this.pos += m[0].length;
+    const m = /^\(\?([a-zA-Z-]*)\)/.exec(this.src);
+    if (!m || !/m/.test(m[1]!.split('-')[0]!)) return;
+    if (/m/.test(m[1]!.split('-')[1] ?? '')) return;
+    this.flags += 'm';
+    this.pos += m[0].length;
+    this.setOptions(m[1]!.replace('m', ''));
+  }
+
+  /** Applies an option string such as "i", "-i", "is-s"; refuses what cannot be expressed. */
+  private setOptions(text: string): void {
+    let on = true;
+    for (const c of text) {
+      if (c === '-') on = false;
+      else if (c === 'i') this.icase = on;
+      else if (c === 's') this.dotall = on;
+      else if (c === 'm' && on === this.flags.includes('m')) continue;
+      else if (c === 'U' || c === 'x' || c === 'J' || c === 'n' || c === 'm') {
+        throw new Refusal(`inline option (?${text}) has no JavaScript equivalent`);
+      } else throw new Refusal(`unrecognized character after (? or (?-`);
     }
+  }
+
+  /** A literal character outside a class, case-expanded when case-insensitive. */
+  private lit(code: number): string {
+    if (this.icase && isLetter(code)) return `[${String.fromCharCode(code | 0x20)}${String.fromCharCode(code & ~0x20)}]`;
+    return literal(code);
   }
 
   private atomStart(): { outStart: number; groupsBefore: number } {
@@ -191,14 +216,14 @@ class Translator {
         return;
       case '.': {
         const start = this.atomStart();
-        this.out += '.';
+        this.out += this.dotall ? '.' : '[^\\n]';
         this.pos++;
         this.lastAtom = start;
         return;
       }
       default: {
         const start = this.atomStart();
-        this.out += literal(c.charCodeAt(0));
+        this.out += this.lit(c.charCodeAt(0));
         this.pos++;
         this.lastAtom = start;
       }
@@ -256,6 +281,7 @@ class Translator {
       return;
     }
     if ((m = /^\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest))) {
+      if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
       this.pos += m[0].length;
       this.out += `\\k<${m[1]}>`;
       this.lastAtom = start;
@@ -266,7 +292,7 @@ class Translator {
       if (rest.startsWith(pcre)) {
         this.pos += pcre.length;
         this.out += js;
-        this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore });
+        this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
         this.lastAtom = null;
         return;
       }
@@ -275,23 +301,25 @@ class Translator {
       this.pos += 3;
       const k = ++this.jsGroups;
       this.out += '(?=(';
-      this.open.push({ kind: 'atomic', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore });
+      this.open.push({ kind: 'atomic', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
       this.lastAtom = null;
       return;
     }
-    if ((m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?:/.exec(rest))) {
-      // (?flags:…) is accepted only when it changes nothing (e.g. (?s:…) under DOTALL).
-      const on = m[1] ?? '';
-      const off = m[2] ?? '';
-      const redundant = [...on].every((f) => this.flags.includes(f)) && [...off].every((f) => !this.flags.includes(f));
-      if (!redundant) throw new Refusal(`inline option group (?${on}${off ? '-' + off : ''}:…) has no JavaScript equivalent`);
+    if ((m = /^\(\?([a-zA-Z]*(?:-[a-zA-Z]*)?):/.exec(rest))) {
+      // (?flags:…): the options hold inside the group only.
       this.pos += m[0].length;
       this.out += '(?:';
-      this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore });
+      this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
+      this.setOptions(m[1]!);
       this.lastAtom = null;
       return;
     }
-    if (/^\(\?[a-zA-Z-]*\)/.test(rest)) throw new Refusal('inline option change after the start of the pattern has no JavaScript equivalent');
+    if ((m = /^\(\?([a-zA-Z]*(?:-[a-zA-Z]*)?)\)/.exec(rest))) {
+      // (?flags): to the end of the enclosing group (restored when it closes).
+      this.pos += m[0].length;
+      this.setOptions(m[1]!);
+      return;
+    }
     if (rest.startsWith('(?|')) throw new Refusal('branch reset groups (?|…) have no JavaScript equivalent');
     if (rest.startsWith('(?(')) throw new Refusal('conditional groups (?(…)…) have no JavaScript equivalent');
     if (/^\(\?(R|[+-]?\d|&|P>)/.test(rest)) throw new Refusal('recursion and subroutine calls have no JavaScript equivalent');
@@ -302,7 +330,7 @@ class Translator {
     const k = ++this.jsGroups;
     this.groupMap[++this.pcreGroups] = k;
     this.out += text;
-    this.open.push({ kind: 'plain', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore });
+    this.open.push({ kind: 'plain', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
     this.lastAtom = null;
   }
 
@@ -311,6 +339,8 @@ class Translator {
     if (!g) throw new Refusal('unmatched closing parenthesis');
     this.pos++;
     this.out += g.kind === 'atomic' ? `))\\${g.jsIndex}` : ')';
+    this.icase = g.icase;
+    this.dotall = g.dotall;
     this.lastAtom = { outStart: g.outStart, groupsBefore: g.groupsBefore };
   }
 
@@ -348,8 +378,8 @@ class Translator {
         this.pos = end < 0 ? src.length : end + 2;
         if (text.length === 0) return false;
         // The quantifier after \Q…\E applies to its last character only.
-        for (let i = 0; i < text.length - 1; i++) this.out += literal(text.charCodeAt(i));
-        return emit(literal(text.charCodeAt(text.length - 1)));
+        for (let i = 0; i < text.length - 1; i++) this.out += this.lit(text.charCodeAt(i));
+        return emit(this.lit(text.charCodeAt(text.length - 1)));
       }
       case 'E': return false; // a stray \E is ignored by PCRE
       case 'g': case 'k': return emit(this.namedOrNumberedBackref(c));
@@ -357,13 +387,14 @@ class Translator {
         throw new Refusal(`\\${c} has no JavaScript equivalent`);
       default: {
         const code = this.charEscapeCode(c, inClass);
-        if (code !== null) return emit(literal(code));
+        if (code !== null) return emit(this.lit(code));
         if (/[1-9]/.test(c)) {
           this.pos--;
           const m = /^\d+/.exec(src.slice(this.pos))!;
           const n = Number(m[0]);
           if (n < 10 || n <= this.totalGroups) {
             this.pos += m[0].length;
+            if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
             const marker = `\u0000BR${this.backrefs.length}\u0000`;
             this.backrefs.push({ marker, pcre: n });
             return emit(marker);
@@ -381,6 +412,7 @@ class Translator {
 
   private namedOrNumberedBackref(kind: string): string {
     const rest = this.src.slice(this.pos);
+    if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
     let m: RegExpExecArray | null;
     if (kind === 'k' && (m = /^(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(rest))) {
       this.pos += m[0].length;
@@ -456,8 +488,11 @@ class Translator {
       negate = true;
       this.pos++;
     }
-    let body = '';
+    const ranges: Range[] = [];
     let first = true;
+    /** The previous item when it was a single character (a possible range start). */
+    let prevChar: number | null = null;
+    let prevWasSet = false;
     for (;;) {
       if (this.pos >= src.length) throw new Refusal('missing terminating ] for character class');
       const c = src[this.pos]!;
@@ -466,70 +501,108 @@ class Translator {
         break;
       }
       first = false;
-      if (c === '[') {
-        const m = /^\[:(\^?)([a-z]+):\]/.exec(src.slice(this.pos));
-        if (m) {
-          const set = POSIX[m[2]!];
-          if (!set) throw new Refusal(`unknown POSIX class name '${m[2]}'`);
-          body += rangesText(m[1] ? complement(set) : set);
-          this.pos += m[0].length;
-          continue;
-        }
-        if (/^\[[.=]/.test(src.slice(this.pos))) throw new Refusal('POSIX collating elements are not supported');
-        body += '\\[';
+      if (c === '-' && src[this.pos + 1] !== ']' && this.pos + 1 < src.length && (prevChar !== null || prevWasSet)) {
+        if (prevWasSet) throw new Refusal('invalid range in character class');
         this.pos++;
+        const item = this.classItem();
+        if (item.kind !== 'char') throw new Refusal('invalid range in character class');
+        if (item.code < prevChar!) throw new Refusal('range out of order in character class');
+        ranges.push([prevChar!, item.code]);
+        prevChar = null;
+        prevWasSet = false;
         continue;
       }
-      if (c === '\\') {
-        const e = src[this.pos + 1];
-        if (e === undefined) throw new Refusal('\\ at end of pattern');
-        const sets: Record<string, Range[]> = { d: DIGIT, w: WORD, s: SPACE, h: HSPACE, v: VSPACE };
-        const lower = e.toLowerCase();
-        if (sets[lower]) {
-          const set = sets[lower]!;
-          body += rangesText(e === lower ? set : complement(set));
-          this.pos += 2;
-          continue;
-        }
-        if (e === 'b') {
-          body += '\\u0008';
-          this.pos += 2;
-          continue;
-        }
-        if (e === 'Q') {
-          this.pos += 2;
-          const end = src.indexOf('\\E', this.pos);
-          const text = end < 0 ? src.slice(this.pos) : src.slice(this.pos, end);
-          this.pos = end < 0 ? src.length : end + 2;
-          for (let i = 0; i < text.length; i++) body += literal(text.charCodeAt(i));
-          continue;
-        }
-        if (e === 'E') {
-          this.pos += 2;
-          continue;
-        }
-        this.pos += 2;
-        const code = this.charEscapeCode(e, true);
-        if (code !== null) {
-          body += literal(code);
-          continue;
-        }
-        if (/[1-7]/.test(e)) {
-          this.pos--;
-          const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos))!;
-          this.pos += oct[0].length;
-          body += literal(parseInt(oct[0], 8) & 0xff);
-          continue;
-        }
-        if (/[A-Za-z0-9]/.test(e)) throw new Refusal(`escape \\${e} in a character class has no JavaScript equivalent`);
-        body += literal(e.charCodeAt(0));
-        continue;
+      const item = this.classItem();
+      if (item.kind === 'none') continue;
+      if (item.kind === 'set') {
+        ranges.push(...item.ranges);
+        prevChar = null;
+        prevWasSet = true;
+      } else {
+        ranges.push([item.code, item.code]);
+        prevChar = item.code;
+        prevWasSet = false;
       }
-      body += c === '-' ? '-' : literal(c.charCodeAt(0));
-      this.pos++;
     }
-    return negate ? `[^${body}]` : `[${body}]`;
+    const closed = this.icase ? caseClosure(ranges) : ranges;
+    return `[${negate ? '^' : ''}${rangesText(closed)}]`;
   }
+
+  /** One element inside a class: a character, a set (\d, [:alpha:] …) or nothing (\E). */
+  private classItem(): { kind: 'char'; code: number } | { kind: 'set'; ranges: Range[] } | { kind: 'none' } {
+    const src = this.src;
+    const c = src[this.pos]!;
+    if (c === '[') {
+      const m = /^\[:(\^?)([a-z]+):\]/.exec(src.slice(this.pos));
+      if (m) {
+        const set = POSIX[m[2]!];
+        if (!set) throw new Refusal(`unknown POSIX class name '${m[2]}'`);
+        this.pos += m[0].length;
+        return { kind: 'set', ranges: m[1] ? complement(set) : set };
+      }
+      if (/^\[[.=]/.test(src.slice(this.pos))) throw new Refusal('POSIX collating elements are not supported');
+      this.pos++;
+      return { kind: 'char', code: 91 };
+    }
+    if (c !== '\\') {
+      this.pos++;
+      return { kind: 'char', code: c.charCodeAt(0) };
+    }
+    const e = src[this.pos + 1];
+    if (e === undefined) throw new Refusal('\\ at end of pattern');
+    const sets: Record<string, Range[]> = { d: DIGIT, w: WORD, s: SPACE, h: HSPACE, v: VSPACE };
+    const lower = e.toLowerCase();
+    if (sets[lower]) {
+      this.pos += 2;
+      return { kind: 'set', ranges: e === lower ? sets[lower]! : complement(sets[lower]!) };
+    }
+    if (e === 'b') {
+      this.pos += 2;
+      return { kind: 'char', code: 8 };
+    }
+    if (e === 'Q') {
+      // \Q…\E inside a class: every character literal (returned as a set of single characters).
+      this.pos += 2;
+      const end = src.indexOf('\\E', this.pos);
+      const text = end < 0 ? src.slice(this.pos) : src.slice(this.pos, end);
+      this.pos = end < 0 ? src.length : end + 2;
+      if (text === '') return { kind: 'none' };
+      return { kind: 'set', ranges: [...text].map((ch): Range => [ch.charCodeAt(0), ch.charCodeAt(0)]) };
+    }
+    if (e === 'E') {
+      this.pos += 2;
+      return { kind: 'none' };
+    }
+    this.pos += 2;
+    const code = this.charEscapeCode(e, true);
+    if (code !== null) return { kind: 'char', code };
+    if (/[1-7]/.test(e)) {
+      this.pos--;
+      const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos))!;
+      this.pos += oct[0].length;
+      return { kind: 'char', code: parseInt(oct[0], 8) & 0xff };
+    }
+    if (/[A-Za-z0-9]/.test(e)) throw new Refusal(`escape \\${e} in a character class has no JavaScript equivalent`);
+    return { kind: 'char', code: e.charCodeAt(0) };
+  }
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** Adds the other ASCII case of every letter in the ranges (PCRE's caseless C-locale tables). */
+function caseClosure(ranges: Range[]): Range[] {
+  const out: Range[] = [...ranges];
+  for (const [lo, hi] of ranges) {
+    const a = Math.max(lo, 97);
+    const b = Math.min(hi, 122);
+    if (a <= b) out.push([a - 32, b - 32]);
+    const A = Math.max(lo, 65);
+    const B = Math.min(hi, 90);
+    if (A <= B) out.push([A + 32, B + 32]);
+  }
+  return out;
 }
 
 class Refusal extends Error {}
