@@ -402,7 +402,7 @@ class Translator {
           const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos));
           if (!oct) throw new Refusal(`reference to non-existent subpattern ${n}`);
           this.pos += oct[0].length;
-          return emit(literal(parseInt(oct[0], 8) & 0xff));
+          return emit(this.lit(parseInt(oct[0], 8) & 0xff));
         }
         if (/[A-Za-z0-9]/.test(c)) throw new Refusal(`unrecognized character follows \\: \\${c}`);
         return emit(literal(c.charCodeAt(0)));
