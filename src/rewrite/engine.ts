@@ -6,6 +6,8 @@
  * SPEC-NOTES §4.4.3–4.4.5.
  */
 import type { RequestRec } from '../routing/request-rec';
+import { SgError } from '../errors';
+import type { ErrorCode } from '../errors';
 import type { RewriteCtx } from './context';
 import { applyCond } from './conditions';
 import { expand } from './expand';
@@ -25,6 +27,8 @@ export type ListAction = 'unchanged' | 'normal' | 'noescape' | 'status' | 'statu
 
 export interface ListResult {
   readonly action: ListAction;
+  /** For an error status of ours: the catalogue code and its message. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
   /** r->status as the rules left it: forced status for F/G/R, 200 otherwise. */
   readonly status: number;
   /** The last rule that matched with a substitution (prefix_stat's "lastsub"). */
@@ -260,11 +264,15 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
       }
       if (!f.noSub) lastSub = rule;
       if ((r.filename ?? '').length > 2 * limitRequestLine(r)) {
-        trace(r, `rule ${rule.pattern}: result exceeds ${2 * limitRequestLine(r)} bytes → 500`);
-        return { action: 'status', status: 500, lastSub };
+        const err = new SgError('SG_ERR_REWRITE_TOO_LONG', { pattern: rule.pattern, uri: r.uri, limit: 2 * limitRequestLine(r) });
+        trace(r, `${err.message} → 500`);
+        return { action: 'status', status: 500, lastSub, error: { code: err.code, message: err.message } };
       }
       if (ctx.vary.length > 0) mergeVary(r, ctx.vary);
-      if (rc === 'statusSet') return { action: 'statusSet', status: pass.status, lastSub };
+      if (rc === 'statusSet') {
+        const err = new SgError('SG_ERR_REWRITE_UNSAFE_3F');
+        return { action: 'statusSet', status: pass.status, lastSub, error: { code: err.code, message: `AH10508: ${err.message}` } };
+      }
       if (f.statusOnly) return { action: 'status', status: pass.status, lastSub };
       if (rc !== 'nosub') changed = f.noEscape ? 'noescape' : 'normal';
       if (f.passThrough) {
@@ -280,8 +288,9 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
       if (f.next) {
         if (++round >= f.maxRounds) {
           // AH02596: exceeded maximum number of rounds via the [N] flag.
-          trace(r, `rule ${rule.pattern}: [N] round ${round} reached the limit ${f.maxRounds} → 500`);
-          return { action: 'status', status: 500, lastSub };
+          const err = new SgError('SG_ERR_REWRITE_MAX_ROUNDS', { pattern: rule.pattern, uri: r.uri, rounds: f.maxRounds });
+          trace(r, `${err.message} → 500`);
+          return { action: 'status', status: 500, lastSub, error: { code: err.code, message: `AH02596: ${err.message}` } };
         }
         continue restart;
       }

@@ -6,7 +6,7 @@
 import type { RequestRec } from '../routing/request-rec';
 import { applyRewriteList, END_MARKER, NOTE_URI_REDUCED } from './engine';
 import type { ListResult } from './engine';
-import { checkQueryAndStatus, externalRedirect, handOverToProxy } from './finish';
+import { checkQueryAndStatus, errorStatus, externalRedirect, handOverToProxy } from './finish';
 import { DECLINED, statusResult } from './result';
 import type { RewriteHookResult } from './result';
 import type { RewriteDirConf, RewriteRuleEntry, RewriteServerConf } from './types';
@@ -98,7 +98,7 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
     trace(r, `pass-through: uri is now ${r.uri}`);
     return DECLINED;
   }
-  if (!filename.startsWith('/')) return statusResult(400, 'rewritten local path is not absolute');
+  if (!filename.startsWith('/')) return errorStatus(r, 'SG_ERR_REWRITE_BAD_PATH', { path: filename });
   const reduced = !conf.options.has('LegacyPrefixDocRoot') && r.notes.has(NOTE_URI_REDUCED);
   if (!prefixStat(r, filename, conf.options.has('UnsafePrefixStat') ? null : res.lastSub) || reduced) {
     // ap_core_translate on the result: DocumentRoot-relative.

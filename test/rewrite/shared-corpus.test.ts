@@ -26,6 +26,7 @@ const NEEDS_ROUTING_CORE = new Set([
   're-proxy-NE', // mod_proxy refuses the raw space of a [P,NE] URL (403)
   're-pd-allownoslash', // mod_dir's DirectorySlash fixup answers 301 after the rewrite
   're-pd-noslash-skipped', // mod_dir
+  're-empty-subst', // mod_dir: the result is the DocumentRoot directory, r->uri stays /e → 301 /e/
 ]);
 
 for (const [label, file] of [['shared', sharedCases], ['own', ownCases]] as const) {
