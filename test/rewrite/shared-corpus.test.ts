@@ -16,7 +16,6 @@ const ownCases = resolve(projectRoot, 'test', 'conformance', 'rewrite-engine.jso
 
 /** Cases the stand-in router cannot reproduce (they need the real routing core). */
 const NEEDS_ROUTING_CORE = new Set([
-  'conditions-U-subreq', // a real URL sub-request
   'dir-dir-slash-rewrite', // mod_dir
   'hardening-htpasswd-denied', // access control
   'wordpress-htaccess', // access control (<FilesMatch> denies before the fixups)
