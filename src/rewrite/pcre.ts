@@ -17,6 +17,9 @@
  * in mid-pattern, branch reset) are refused: the caller reports a configuration error.
  */
 
+import { classOf, complement, DIGIT, HSPACE, literal, POSIX, rangesText, SPACE, VSPACE, WORD, caseClosure, isLetter } from './pcre-sets';
+import type { Range } from './pcre-sets';
+
 export interface CompiledRegex {
   readonly source: string; // the PCRE text as written
   readonly regex: RegExp;
@@ -25,64 +28,6 @@ export interface CompiledRegex {
 }
 
 export type TranslateResult = { ok: true; value: CompiledRegex } | { ok: false; reason: string };
-
-type Range = [number, number];
-const MAX_CHAR = 0xffff;
-
-const SPACE: Range[] = [[9, 13], [32, 32]];
-const HSPACE: Range[] = [[9, 9], [32, 32], [0xa0, 0xa0]];
-const VSPACE: Range[] = [[10, 13], [0x85, 0x85]];
-const DIGIT: Range[] = [[48, 57]];
-const WORD: Range[] = [[48, 57], [65, 90], [95, 95], [97, 122]];
-
-const POSIX: Record<string, Range[]> = {
-  alpha: [[65, 90], [97, 122]],
-  digit: DIGIT,
-  alnum: [[48, 57], [65, 90], [97, 122]],
-  upper: [[65, 90]],
-  lower: [[97, 122]],
-  space: SPACE,
-  blank: [[9, 9], [32, 32]],
-  punct: [[33, 47], [58, 64], [91, 96], [123, 126]],
-  print: [[32, 126]],
-  graph: [[33, 126]],
-  cntrl: [[0, 31], [127, 127]],
-  xdigit: [[48, 57], [65, 70], [97, 102]],
-  word: WORD,
-  ascii: [[0, 127]],
-};
-
-function complement(ranges: Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: Range[] = [];
-  let next = 0;
-  for (const [lo, hi] of sorted) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = Math.max(next, hi + 1);
-  }
-  if (next <= MAX_CHAR) out.push([next, MAX_CHAR]);
-  return out;
-}
-
-function hex4(c: number): string {
-  return '\\u' + c.toString(16).padStart(4, '0');
-}
-
-/** Ranges as the inside of a JS class (no brackets). */
-function rangesText(ranges: Range[]): string {
-  return ranges.map(([lo, hi]) => (lo === hi ? hex4(lo) : `${hex4(lo)}-${hex4(hi)}`)).join('');
-}
-
-function classOf(ranges: Range[]): string {
-  return `[${rangesText(ranges)}]`;
-}
-
-/** A literal character, escaped for use outside or inside a JS class. */
-function literal(code: number): string {
-  const ch = String.fromCharCode(code);
-  if (/[A-Za-z0-9_ ]/.test(ch)) return ch;
-  return hex4(code);
-}
 
 class Translator {
   private pos = 0;
@@ -585,24 +530,6 @@ class Translator {
     if (/[A-Za-z0-9]/.test(e)) throw new Refusal(`escape \\${e} in a character class has no JavaScript equivalent`);
     return { kind: 'char', code: e.charCodeAt(0) };
   }
-}
-
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-/** Adds the other ASCII case of every letter in the ranges (PCRE's caseless C-locale tables). */
-function caseClosure(ranges: Range[]): Range[] {
-  const out: Range[] = [...ranges];
-  for (const [lo, hi] of ranges) {
-    const a = Math.max(lo, 97);
-    const b = Math.min(hi, 122);
-    if (a <= b) out.push([a - 32, b - 32]);
-    const A = Math.max(lo, 65);
-    const B = Math.min(hi, 90);
-    if (A <= B) out.push([A + 32, B + 32]);
-  }
-  return out;
 }
 
 class Refusal extends Error {}
