@@ -36,15 +36,18 @@ class Translator {
   private jsGroups = 0;
   private readonly groupMap: number[] = [0];
   private readonly open: Array<{
-    kind: 'plain' | 'atomic';
+    kind: 'plain' | 'atomic' | 'assertion';
     jsIndex: number;
     outStart: number;
     groupsBefore: number;
     icase: boolean;
     dotall: boolean;
+    /** PCRE number of a capturing group. */
+    pcre?: number;
   }> = [];
+  private readonly closedGroups = new Set<number>();
   /** Output start of the last repeatable atom and the JS group count before it (null: none). */
-  private lastAtom: { outStart: number; groupsBefore: number } | null = null;
+  private lastAtom: { outStart: number; groupsBefore: number; assertion?: boolean } | null = null;
   private readonly backrefs: Array<{ marker: string; pcre: number }> = [];
   /** JS flags: DOTALL always; `m` only from a leading (?m). */
   flags = 's';
@@ -185,6 +188,20 @@ class Translator {
         throw new Refusal('numbers out of order in {} quantifier');
       }
     }
+    if (this.lastAtom.assertion) {
+      // PCRE2: a quantified assertion with minimum 0 is skipped, otherwise it counts once.
+      // JS cannot quantify a lookbehind, so apply that rule here.
+      if (this.src[this.pos] === '?' || this.src[this.pos] === '+') this.pos++;
+      const min = q === '*' || q === '?' ? 0 : q === '+' ? 1 : Number(/^\{(\d+)/.exec(q)![1]);
+      if (min === 0) {
+        if (this.jsGroups !== this.lastAtom.groupsBefore) {
+          throw new Refusal('an optional assertion containing capture groups has no JavaScript equivalent');
+        }
+        this.out = this.out.slice(0, this.lastAtom.outStart);
+      }
+      this.lastAtom = null;
+      return;
+    }
     const next = this.src[this.pos];
     if (next === '?') {
       text += '?';
@@ -237,7 +254,8 @@ class Translator {
       if (rest.startsWith(pcre)) {
         this.pos += pcre.length;
         this.out += js;
-        this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
+        const kind = pcre === '(?:' ? 'plain' : 'assertion';
+        this.open.push({ kind, jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
         this.lastAtom = null;
         return;
       }
@@ -260,9 +278,10 @@ class Translator {
       return;
     }
     if ((m = /^\(\?([a-zA-Z]*(?:-[a-zA-Z]*)?)\)/.exec(rest))) {
-      // (?flags): to the end of the enclosing group (restored when it closes).
+      // (?flags): to the end of the enclosing group (restored when it closes). Not repeatable.
       this.pos += m[0].length;
       this.setOptions(m[1]!);
+      this.lastAtom = null;
       return;
     }
     if (rest.startsWith('(?|')) throw new Refusal('branch reset groups (?|…) have no JavaScript equivalent');
@@ -275,8 +294,20 @@ class Translator {
     const k = ++this.jsGroups;
     this.groupMap[++this.pcreGroups] = k;
     this.out += text;
-    this.open.push({ kind: 'plain', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
+    this.open.push({ kind: 'plain', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall, pcre: this.pcreGroups });
     this.lastAtom = null;
+  }
+
+  /**
+   * A back-reference. PCRE fails on a group that has not been set, JS matches the empty string:
+   * references to a group not yet closed are refused; a closed group that did not take part
+   * (an untaken alternative) is the remaining, documented divergence.
+   */
+  private backref(n: number): string {
+    if (!this.closedGroups.has(n)) throw new Refusal(`a reference to group ${n} before it is closed has no JavaScript equivalent`);
+    const marker = `\u0000BR${this.backrefs.length}\u0000`;
+    this.backrefs.push({ marker, pcre: n });
+    return marker;
   }
 
   private groupClose(): void {
@@ -286,7 +317,8 @@ class Translator {
     this.out += g.kind === 'atomic' ? `))\\${g.jsIndex}` : ')';
     this.icase = g.icase;
     this.dotall = g.dotall;
-    this.lastAtom = { outStart: g.outStart, groupsBefore: g.groupsBefore };
+    if (g.pcre !== undefined) this.closedGroups.add(g.pcre);
+    this.lastAtom = { outStart: g.outStart, groupsBefore: g.groupsBefore, assertion: g.kind === 'assertion' };
   }
 
   /** An escape outside a class; returns whether the result is repeatable. */
@@ -340,9 +372,7 @@ class Translator {
           if (n < 10 || n <= this.totalGroups) {
             this.pos += m[0].length;
             if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
-            const marker = `\u0000BR${this.backrefs.length}\u0000`;
-            this.backrefs.push({ marker, pcre: n });
-            return emit(marker);
+            return emit(this.backref(n));
           }
           const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos));
           if (!oct) throw new Refusal(`reference to non-existent subpattern ${n}`);
@@ -367,9 +397,7 @@ class Translator {
       this.pos += m[0].length;
       let n = Number(m[1] ?? m[2]);
       if (n < 0) n = this.pcreGroups + 1 + n;
-      const marker = `\u0000BR${this.backrefs.length}\u0000`;
-      this.backrefs.push({ marker, pcre: n });
-      return marker;
+      return this.backref(n);
     }
     if (kind === 'g' && (m = /^\{([A-Za-z_]\w*)\}/.exec(rest))) {
       this.pos += m[0].length;

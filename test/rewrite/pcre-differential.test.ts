@@ -59,3 +59,53 @@ test('translated patterns match exactly what PCRE2 matches', { skip: !hasGrepP &
   ];
   assert.deepEqual(differences, expected);
 });
+
+const ATOMS = [
+  'a', 'b', 'A', '.', '\\d', '\\w', '\\s', '\\S', '\\W', '\\D', '\\h', '[a-c]', '[^a]', '[A-c]', '[[:alpha:]]', '[^[:upper:]]',
+  '[\\d-]', '[\\w.]', '[\\]]', '[]a]', '(', ')', '(?:', '(?i)', '(?-i)', '(?i:', '(?s)', '(?>', '(a|B)', '|', '*', '+', '?',
+  '{2}', '{1,}', '{,3}', '{3,1}', 'x{', '*?', '++', '^', '$', '\\b', '\\Z', '\\z', '\\A', '\\.', '-', 'x', '\\Qa.\\E',
+  '\\x41', '\\101', '\\e', '(?=a)', '(?!b)', '(?<=a)', '\\1', '\\2',
+];
+const FUZZ_SUBJECTS = ['', 'a', 'ab', 'abc', 'AbC', 'aaa', 'ba', 'a.b', 'x1', '-', 'a b', 'bab', 'aab', 'Aa', '12', 'xa', 'x{', ']'];
+
+/** A small deterministic generator (xorshift) so that the fuzz run is reproducible. */
+function* randomPatterns(count: number, seed: number): Generator<string> {
+  let x = seed;
+  const next = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+  for (let i = 0; i < count; i++) {
+    const len = 1 + Math.floor(next() * 7);
+    let p = '';
+    for (let j = 0; j < len; j++) p += ATOMS[Math.floor(next() * ATOMS.length)];
+    yield p;
+  }
+}
+
+test('random patterns: accepted, refused and matched as PCRE2 does', { skip: !hasGrepP && 'grep -P not available' }, () => {
+  const input = Buffer.from(FUZZ_SUBJECTS.map((s) => s + '\n').join(''), 'latin1');
+  const differences: string[] = [];
+  let i = 0;
+  for (const p of randomPatterns(400, 0x5eed1234)) {
+    const noCase = i++ % 2 === 1;
+    const g = spawnSync('grep', ['-naP', ...(noCase ? ['-i'] : []), '--', p], { input, env: { LC_ALL: 'C' } });
+    const t = translatePcre(p, noCase);
+    if (g.status === 2) {
+      if (t.ok) differences.push(`${p}: PCRE refuses it, we accept it`);
+      continue;
+    }
+    if (!t.ok) {
+      // Refusing a valid pattern is allowed only as "unsupported" (a clear config error).
+      if (!/no JavaScript equivalent|not supported/.test(t.reason)) differences.push(`${p}: we call it invalid (${t.reason})`);
+      continue;
+    }
+    const hits = new Set(g.stdout.toString('latin1').split('\n').filter((l) => l !== '').map((l) => Number(l.slice(0, l.indexOf(':'))) - 1));
+    FUZZ_SUBJECTS.forEach((s, k) => {
+      if ((execPcre(t.value, s) !== null) !== hits.has(k)) differences.push(`${p}${noCase ? ' [NC]' : ''} on ${JSON.stringify(s)}`);
+    });
+  }
+  assert.deepEqual(differences, []);
+});
