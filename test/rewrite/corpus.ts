@@ -79,13 +79,18 @@ export function runCase(c: Case): CaseResult {
     }
     const exp = c.expected!;
     const diffs: string[] = [];
-    const cmp = (field: string, got: unknown, want: unknown): void => {
+    // The oracle decodes Apache's byte strings as UTF-8 (invalid bytes become U+FFFD); ours are
+    // one character per byte, so compare in the oracle's form.
+    const asOracle = (v: unknown): unknown => (typeof v === 'string' ? Buffer.from(v, 'latin1').toString('utf8') : v);
+    const cmp = (field: string, gotRaw: unknown, want: unknown): void => {
+      const got = asOracle(gotRaw);
       if (JSON.stringify(got) !== JSON.stringify(want)) diffs.push(`${field}: expected ${JSON.stringify(want)} got ${JSON.stringify(got)}`);
     };
     cmp('kind', out.kind, exp['kind']);
     if (exp['kind'] !== 'config_error') {
       cmp('status', out.status, exp['status']);
       if (exp['kind'] === 'file') {
+        cmp('uri', out.uri, exp['uri']);
         cmp('query', out.query, exp['query']);
         cmp('file', rel(out.file, tree.root), exp['file']);
       }

@@ -124,7 +124,8 @@ function runPhases(r: RequestRec, ts: TestServer, tree: Tree, relaxedParse: bool
   if (f.kind === 'redirect') return f;
   if (f.kind === 'status') return { kind: 'status', status: f.status };
   if (f.kind === 'proxy') return { kind: 'proxy', status: 200 };
-  if (f.kind === 'internalRedirect') return f;
+  // The internal redirect is redirect-handler's job; a [H=] applied by the type fixup replaces it.
+  if (f.kind === 'internalRedirect' && r.handler === 'redirect-handler') return f;
   return { kind: 'mapped' };
 }
 
