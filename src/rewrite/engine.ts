@@ -62,14 +62,13 @@ function wildcardMatch(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
+/**
+ * s->port: the port given in ServerName, else 0. Observed on 2.4.71: neither the main server
+ * named without a port nor a `<VirtualHost *:N>` named without one reduces http://itself:N/….
+ */
 function serverRecPort(r: RequestRec): number {
   const named = /:(\d+)$/.exec(r.server.serverName ?? '');
-  if (named) return Number(named[1]);
-  if (r.server.isVirtual) {
-    const first = /:(\d+)$/.exec(r.server.addresses[0] ?? '');
-    if (first) return Number(first[1]);
-  }
-  return 0;
+  return named ? Number(named[1]) : 0;
 }
 
 /** ap_matches_request_vhost: does host:port name the virtual host serving this request? */
@@ -81,8 +80,6 @@ export function matchesRequestVhost(r: RequestRec, host: string, port: number): 
     const addrPort = m[2] === undefined || m[2] === '*' ? 0 : Number(m[2]);
     if ((addrPort === 0 || port === addrPort) && addrHost.toLowerCase() === host.toLowerCase()) return true;
   }
-  // s->port: the port of ServerName when it has one, else a virtual host's address port, else 0
-  // (observed on 2.4.71: a main server named without a port never reduces http://itself/…).
   if (port !== serverRecPort(r)) return false;
   const lower = host.toLowerCase();
   if (s.serverName !== null && s.serverName.replace(/:\d+$/, '').toLowerCase() === lower) return true;
