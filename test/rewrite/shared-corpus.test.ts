@@ -34,6 +34,8 @@ for (const [label, file] of [['shared', sharedCases], ['own', ownCases]] as cons
     let ran = 0;
     for (const c of readCases(file)) {
       if (!supportsCase(c) || NEEDS_ROUTING_CORE.has(c.id)) continue;
+      // The oracle's files are root-owned; ours are owned by whoever runs the tests.
+      if (c.id === 're-pd-vars-owner' && process.getuid?.() !== 0) continue;
       ran++;
       const r = runCase(c);
       if (r.diffs.length > 0) failures.push(`${c.id}: ${r.diffs.join(' | ')}`);
