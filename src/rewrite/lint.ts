@@ -59,6 +59,12 @@ export function lintRewrite(rules: readonly RewriteRuleEntry[], ctx: LintContext
         code: 'never-matches',
         message: `RewriteRule '${rule.pattern}' can never match in per-directory context: the path it sees has no leading '/'`,
       });
+    } else if (!ctx.perDir && /^\^[A-Za-z0-9_~-]/.test(rule.pattern) && !rule.flags.notMatch) {
+      out.push({
+        where: rule.where,
+        code: 'never-matches',
+        message: `RewriteRule '${rule.pattern}' can never match in server context: the URL-path it sees always starts with '/'`,
+      });
     }
     if (rule.flags.proxy && !ctx.hasBackend) {
       out.push({ where: rule.where, code: 'proxy-without-backend', message: `RewriteRule '${rule.pattern}' uses [P] but no backend or mod_proxy is configured (requests get 403)` });

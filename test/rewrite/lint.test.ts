@@ -19,4 +19,6 @@ test('lint: case-sensitive manifest rule, ^/ in per-dir context, [P] without bac
   assert.deepEqual(w.map((x) => x.code), ['manifest-case', 'never-matches', 'proxy-without-backend']);
   assert.deepEqual(lintRewrite(rules('RewriteRule ^(.*)\\.ism/manifest$ $1.mp4 [NC]\nRewriteRule ^/abs$ /x'), { perDir: false, hasBackend: true }), []);
   assert.deepEqual(lintRewrite(rules('RewriteRule (?i)^(.*)\\.ism/manifest$ $1.mp4'), { perDir: false, hasBackend: true }), []);
+  assert.deepEqual(lintRewrite(rules('RewriteRule ^index\\.php$ - [L]'), { perDir: false, hasBackend: true }).map((x) => x.code), ['never-matches']);
+  assert.deepEqual(lintRewrite(rules('RewriteRule ^index\\.php$ - [L]'), { perDir: true, hasBackend: true }), []);
 });
