@@ -17,8 +17,8 @@
  * in mid-pattern, branch reset) are refused: the caller reports a configuration error.
  */
 
-import { classOf, complement, DIGIT, HSPACE, literal, POSIX, rangesText, SPACE, VSPACE, WORD, caseClosure, isLetter } from './pcre-sets';
-import type { Range } from './pcre-sets';
+import { classOf, literal, rangesText, SPACE, HSPACE, VSPACE, WORD, isLetter } from './pcre-sets';
+import { readCharEscape, readClass, Refusal } from './pcre-scan';
 
 export interface CompiledRegex {
   readonly source: string; // the PCRE text as written
@@ -30,7 +30,7 @@ export interface CompiledRegex {
 export type TranslateResult = { ok: true; value: CompiledRegex } | { ok: false; reason: string };
 
 class Translator {
-  private pos = 0;
+  pos = 0;
   private out = '';
   private pcreGroups = 0;
   private jsGroups = 0;
@@ -56,7 +56,7 @@ class Translator {
   private dotall = true;
   private readonly totalGroups: number;
 
-  constructor(private readonly src: string, noCase: boolean) {
+  constructor(readonly src: string, noCase: boolean) {
     this.icase = noCase;
     this.totalGroups = (src.match(/\((?!\?)|\(\?P?<[A-Za-z_]|\(\?'/g) ?? []).length;
   }
@@ -124,7 +124,7 @@ class Translator {
       }
       case '[': {
         const start = this.atomStart();
-        this.out += this.charClass();
+        this.out += readClass(this, this.icase);
         this.lastAtom = start;
         return;
       }
@@ -215,7 +215,7 @@ class Translator {
       const atom = this.out.slice(this.lastAtom.outStart);
       this.out = this.out.slice(0, this.lastAtom.outStart);
       const k = ++this.jsGroups;
-      this.out += `(?=(${atom}${text}))\\${k}`;
+      this.out += `(?:(?=(${atom}${text}))\\${k})`;
       this.lastAtom = null;
       return;
     }
@@ -263,7 +263,8 @@ class Translator {
     if (rest.startsWith('(?>')) {
       this.pos += 3;
       const k = ++this.jsGroups;
-      this.out += '(?=(';
+      // Wrapped in (?:…) so that a quantifier after the atomic group covers the whole emulation.
+      this.out += '(?:(?=(';
       this.open.push({ kind: 'atomic', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
       this.lastAtom = null;
       return;
@@ -314,7 +315,7 @@ class Translator {
     const g = this.open.pop();
     if (!g) throw new Refusal('unmatched closing parenthesis');
     this.pos++;
-    this.out += g.kind === 'atomic' ? `))\\${g.jsIndex}` : ')';
+    this.out += g.kind === 'atomic' ? `))\\${g.jsIndex})` : ')';
     this.icase = g.icase;
     this.dotall = g.dotall;
     if (g.pcre !== undefined) this.closedGroups.add(g.pcre);
@@ -363,7 +364,7 @@ class Translator {
       case 'G': case 'K': case 'C': case 'X': case 'p': case 'P':
         throw new Refusal(`\\${c} has no JavaScript equivalent`);
       default: {
-        const code = this.charEscapeCode(c, inClass);
+        const code = readCharEscape(this, c);
         if (code !== null) return emit(this.lit(code));
         if (/[1-9]/.test(c)) {
           this.pos--;
@@ -406,161 +407,9 @@ class Translator {
     throw new Refusal(`\\${kind} subroutine call or malformed reference has no JavaScript equivalent`);
   }
 
-  /** Character-valued escapes (\n, \x41, \x{41}, \0, \e …); null when `c` is not one. */
-  private charEscapeCode(c: string, _inClass: boolean): number | null {
-    const src = this.src;
-    switch (c) {
-      case 'a': return 7;
-      case 'e': return 27;
-      case 'f': return 12;
-      case 'n': return 10;
-      case 'r': return 13;
-      case 't': return 9;
-      case 'c': {
-        const x = src[this.pos];
-        if (x === undefined) throw new Refusal('\\c at end of pattern');
-        this.pos++;
-        return x.toUpperCase().charCodeAt(0) ^ 0x40;
-      }
-      case 'x': {
-        let m = /^\{([0-9a-fA-F]+)\}/.exec(src.slice(this.pos));
-        if (m) {
-          this.pos += m[0].length;
-          const v = parseInt(m[1]!, 16);
-          if (v > 0xff) throw new Refusal('character code point value in \\x{} is too large (no UTF mode)');
-          return v;
-        }
-        m = /^[0-9a-fA-F]{0,2}/.exec(src.slice(this.pos))!;
-        this.pos += m[0].length;
-        return m[0] === '' ? 0 : parseInt(m[0], 16);
-      }
-      case 'o': {
-        const m = /^\{([0-7]+)\}/.exec(src.slice(this.pos));
-        if (!m) throw new Refusal('missing opening brace after \\o');
-        this.pos += m[0].length;
-        const v = parseInt(m[1]!, 8);
-        if (v > 0xff) throw new Refusal('character code point value in \\o{} is too large');
-        return v;
-      }
-      case '0': {
-        const m = /^[0-7]{0,2}/.exec(src.slice(this.pos))!;
-        this.pos += m[0].length;
-        return parseInt('0' + m[0], 8);
-      }
-      default:
-        return null;
-    }
-  }
 
-  /** A whole `[...]` class; returns JS text. */
-  private charClass(): string {
-    const src = this.src;
-    this.pos++; // '['
-    let negate = false;
-    if (src[this.pos] === '^') {
-      negate = true;
-      this.pos++;
-    }
-    const ranges: Range[] = [];
-    let first = true;
-    /** The previous item when it was a single character (a possible range start). */
-    let prevChar: number | null = null;
-    let prevWasSet = false;
-    for (;;) {
-      if (this.pos >= src.length) throw new Refusal('missing terminating ] for character class');
-      const c = src[this.pos]!;
-      if (c === ']' && !first) {
-        this.pos++;
-        break;
-      }
-      first = false;
-      if (c === '-' && src[this.pos + 1] !== ']' && this.pos + 1 < src.length && (prevChar !== null || prevWasSet)) {
-        if (prevWasSet) throw new Refusal('invalid range in character class');
-        this.pos++;
-        const item = this.classItem();
-        if (item.kind !== 'char') throw new Refusal('invalid range in character class');
-        if (item.code < prevChar!) throw new Refusal('range out of order in character class');
-        ranges.push([prevChar!, item.code]);
-        prevChar = null;
-        prevWasSet = false;
-        continue;
-      }
-      const item = this.classItem();
-      if (item.kind === 'none') continue;
-      if (item.kind === 'set') {
-        ranges.push(...item.ranges);
-        prevChar = null;
-        prevWasSet = true;
-      } else {
-        ranges.push([item.code, item.code]);
-        prevChar = item.code;
-        prevWasSet = false;
-      }
-    }
-    const closed = this.icase ? caseClosure(ranges) : ranges;
-    return `[${negate ? '^' : ''}${rangesText(closed)}]`;
-  }
-
-  /** One element inside a class: a character, a set (\d, [:alpha:] …) or nothing (\E). */
-  private classItem(): { kind: 'char'; code: number } | { kind: 'set'; ranges: Range[] } | { kind: 'none' } {
-    const src = this.src;
-    const c = src[this.pos]!;
-    if (c === '[') {
-      const m = /^\[:(\^?)([a-z]+):\]/.exec(src.slice(this.pos));
-      if (m) {
-        const set = POSIX[m[2]!];
-        if (!set) throw new Refusal(`unknown POSIX class name '${m[2]}'`);
-        this.pos += m[0].length;
-        return { kind: 'set', ranges: m[1] ? complement(set) : set };
-      }
-      if (/^\[[.=]/.test(src.slice(this.pos))) throw new Refusal('POSIX collating elements are not supported');
-      this.pos++;
-      return { kind: 'char', code: 91 };
-    }
-    if (c !== '\\') {
-      this.pos++;
-      return { kind: 'char', code: c.charCodeAt(0) };
-    }
-    const e = src[this.pos + 1];
-    if (e === undefined) throw new Refusal('\\ at end of pattern');
-    const sets: Record<string, Range[]> = { d: DIGIT, w: WORD, s: SPACE, h: HSPACE, v: VSPACE };
-    const lower = e.toLowerCase();
-    if (sets[lower]) {
-      this.pos += 2;
-      return { kind: 'set', ranges: e === lower ? sets[lower]! : complement(sets[lower]!) };
-    }
-    if (e === 'b') {
-      this.pos += 2;
-      return { kind: 'char', code: 8 };
-    }
-    if (e === 'Q') {
-      // \Q…\E inside a class: every character literal (returned as a set of single characters).
-      this.pos += 2;
-      const end = src.indexOf('\\E', this.pos);
-      const text = end < 0 ? src.slice(this.pos) : src.slice(this.pos, end);
-      this.pos = end < 0 ? src.length : end + 2;
-      if (text === '') return { kind: 'none' };
-      return { kind: 'set', ranges: [...text].map((ch): Range => [ch.charCodeAt(0), ch.charCodeAt(0)]) };
-    }
-    if (e === 'E') {
-      this.pos += 2;
-      return { kind: 'none' };
-    }
-    this.pos += 2;
-    const code = this.charEscapeCode(e, true);
-    if (code !== null) return { kind: 'char', code };
-    if (/[1-7]/.test(e)) {
-      this.pos--;
-      const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos))!;
-      this.pos += oct[0].length;
-      return { kind: 'char', code: parseInt(oct[0], 8) & 0xff };
-    }
-    if (/[A-Za-z0-9]/.test(e)) throw new Refusal(`escape \\${e} in a character class has no JavaScript equivalent`);
-    return { kind: 'char', code: e.charCodeAt(0) };
-  }
 }
 
-class Refusal extends Error {}
 
 /** Translates one PCRE pattern; `noCase` is Apache's AP_REG_ICASE ([NC]). */
 export function translatePcre(pattern: string, noCase: boolean): TranslateResult {

@@ -20,7 +20,7 @@ const PATTERNS = [
   '\\.(gif|jpe?g|png)$', '^(.+/.*|autoload)\\.php($|/)', '/core/[^/]*\\.php$', '^[a-z0-9_-]+$', '[.]', 'a|', '()',
   '(a?)+b', '^.{3}$', '[\\d-z]', '[a-]', '\\$', '^(?i:abc)', 'a(?#comment)b', '\\e', '\\cA', '[\\b]', '\\Z', '^a\\z',
   'a(?i)b|c', '(a(?i)b)c', '(?i)a(?-i)b', '[\\w-]+', '[a-\\d]', '[%-/]', '^[[:upper:]]+$', '[^a-c]', '\\xe9',
-  '[\\xe0-\\xff]', 'A[b-d]E', '[^[:lower:]]', 'x*?y', '(?:ab){2,}', '\\W+', '[[:^digit:]]', '(?i)\\x41',
+  '[\\xe0-\\xff]', 'A[b-d]E', '(?<=a).(?>\\s)?', '(?>ab|a)*b', 'x(?=a)?a', '[^[:lower:]]', 'x*?y', '(?:ab){2,}', '\\W+', '[[:^digit:]]', '(?i)\\x41',
 ];
 const SUBJECTS = [
   '', 'a', 'ab', 'abc', 'ABC', 'aBc', 'aab', 'aaab', 'b', 'c', 'C', 'x{', 'x', 'aa', 'ab-c', 'video.ism/manifest',
