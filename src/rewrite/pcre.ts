@@ -46,6 +46,8 @@ class Translator {
     pcre?: number;
   }> = [];
   private readonly closedGroups = new Set<number>();
+  /** Named groups → PCRE numbers. */
+  private readonly names = new Map<string, number>();
   /** Output start of the last repeatable atom and the JS group count before it (null: none). */
   private lastAtom: { outStart: number; groupsBefore: number; assertion?: boolean } | null = null;
   private readonly backrefs: Array<{ marker: string; pcre: number }> = [];
@@ -240,12 +242,13 @@ class Translator {
     if ((m = /^\(\?(?:P<|<(?![=!])|')([A-Za-z_][A-Za-z0-9_]*)[>']/.exec(rest))) {
       this.pos += m[0].length;
       this.captureOpen(start, `(?<${m[1]}>`);
+      this.names.set(m[1]!, this.pcreGroups);
       return;
     }
     if ((m = /^\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest))) {
       if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
       this.pos += m[0].length;
-      this.out += `\\k<${m[1]}>`;
+      this.out += this.namedBackref(m[1]!);
       this.lastAtom = start;
       return;
     }
@@ -304,6 +307,12 @@ class Translator {
    * references to a group not yet closed are refused; a closed group that did not take part
    * (an untaken alternative) is the remaining, documented divergence.
    */
+  private namedBackref(name: string): string {
+    const n = this.names.get(name);
+    if (n === undefined) throw new Refusal(`a reference to group '${name}' before it is closed has no JavaScript equivalent`);
+    return this.backref(n);
+  }
+
   private backref(n: number): string {
     if (!this.closedGroups.has(n)) throw new Refusal(`a reference to group ${n} before it is closed has no JavaScript equivalent`);
     const marker = `\u0000BR${this.backrefs.length}\u0000`;
@@ -392,7 +401,7 @@ class Translator {
     let m: RegExpExecArray | null;
     if (kind === 'k' && (m = /^(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(rest))) {
       this.pos += m[0].length;
-      return `\\k<${m[1] ?? m[2] ?? m[3]}>`;
+      return this.namedBackref((m[1] ?? m[2] ?? m[3])!);
     }
     if (kind === 'g' && (m = /^(?:\{(-?\d+)\}|(-?\d+))/.exec(rest))) {
       this.pos += m[0].length;
@@ -402,7 +411,7 @@ class Translator {
     }
     if (kind === 'g' && (m = /^\{([A-Za-z_]\w*)\}/.exec(rest))) {
       this.pos += m[0].length;
-      return `\\k<${m[1]}>`;
+      return this.namedBackref(m[1]!);
     }
     throw new Refusal(`\\${kind} subroutine call or malformed reference has no JavaScript equivalent`);
   }
