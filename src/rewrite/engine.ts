@@ -149,7 +149,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   ctx.uri = uri;
   const groups = execPcre(rule.regex, uri);
   const matched = (groups !== null) !== f.notMatch;
-  trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} on '${uri}': ${matched ? 'matched' : 'no match'}`);
+  trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} (${rule.where.file}:${rule.where.line}) on '${uri}': ${matched ? 'matched' : 'no match'}`);
   if (!matched) return 'nomatch';
 
   ctx.varyThis = [];

@@ -169,7 +169,7 @@ test('explain: each rule, condition and substitution is traced', () => {
   const r = makeRequest({ target: '/x?a', server: ts.server, trace: true });
   rewriteTranslateName(r);
   const text = r.trace!.map((s) => s.text).join('\n');
-  assert.match(text, /rule \^\/\(x\)\$ on '\/x': matched/);
+  assert.match(text, /rule \^\/\(x\)\$ \(test\.conf:3\) on '\/x': matched/);
   assert.match(text, /cond '%\{QUERY_STRING\}' \('a'\) \^a: true/);
   assert.match(text, /substitution '\/b.html' → '\/b.html'/);
 });
