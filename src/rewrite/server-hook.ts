@@ -76,6 +76,9 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   setScriptUrlEnv(r);
 
   let res: ListResult;
+  // Apache leaves r->filename = r->uri behind when it declines; the later translate hooks always
+  // overwrite it. We put the original back so that the routing core sees an untouched record.
+  const ofilename = r.filename;
   const saved = r.notes.get(NOTE_REWRITTEN);
   if (saved === undefined) {
     if (r.filename === null) r.filename = r.uri;
@@ -85,7 +88,10 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   } else {
     res = { action: saved as ListResult['action'], status: r.status, lastSub: null };
   }
-  if (res.action === 'unchanged') return DECLINED;
+  if (res.action === 'unchanged') {
+    r.filename = ofilename;
+    return DECLINED;
+  }
 
   const early = checkQueryAndStatus(r, res, 'AH10410');
   if (early) return early;
@@ -95,6 +101,7 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   if (filename.length > 12 && filename.startsWith('passthrough:')) {
     // [PT]: the result becomes the URI and mapping goes on (mod_alias, then the core).
     r.uri = filename.slice(12);
+    r.filename = ofilename;
     trace(r, `pass-through: uri is now ${r.uri}`);
     return DECLINED;
   }
