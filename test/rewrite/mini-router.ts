@@ -178,7 +178,9 @@ export function route(ts: TestServer, tree: Tree, target: string, headers: Recor
     if (res.kind === 'status' || res.kind === 'proxy') return done(r, res.kind, res.status);
     if (res.kind === 'internalRedirect') {
       if (depth + 1 >= limit) return done(r, 'status', 500);
+      // internal_internal_redirect: env copied with REDIRECT_ prefixes, plus REDIRECT_STATUS.
       env = new Map([...r.env].map(([k, v]) => [`REDIRECT_${k}`, v]));
+      env.set('REDIRECT_STATUS', String(r.status));
       // ap_internal_redirect parses the URL again, so its path is %-decoded once more.
       cur = res.url;
       continue;
