@@ -5,7 +5,7 @@
  */
 import type { RequestRec } from '../routing/request-rec';
 import type { ListResult } from './engine';
-import { DECLINED, statusResult } from './result';
+import { statusResult } from './result';
 import type { RewriteHookResult } from './result';
 import { escapeAbsoluteUri, escapeUri, hasCtlOrSpace, isAbsoluteUri } from './uri';
 import { trace } from './trace';
@@ -15,7 +15,6 @@ export function isRedirectStatus(status: number): boolean {
   return status >= 300 && status <= 399;
 }
 
-/** The query and status checks; null when the pass produced a URL or path to act on. */
 /** A status that is an error of ours, with its catalogue code. */
 export function errorStatus(r: RequestRec, code: 'SG_ERR_REWRITE_SYMLINKS' | 'SG_ERR_REWRITE_BAD_PATH', details: Record<string, string>, prefix = ''): RewriteHookResult {
   const err = new SgError(code, details);
@@ -23,6 +22,7 @@ export function errorStatus(r: RequestRec, code: 'SG_ERR_REWRITE_SYMLINKS' | 'SG
   return statusResult(err.httpStatus!, `${prefix}${err.message}`, err.code);
 }
 
+/** The query and status checks; null when the pass produced a URL or path to act on. */
 export function checkQueryAndStatus(r: RequestRec, res: ListResult, ahCode: string): RewriteHookResult | null {
   const filename = r.filename ?? '';
   const skip = filename.length > 0 ? isAbsoluteUri(filename).skip : 0;
@@ -78,4 +78,3 @@ export function externalRedirect(r: RequestRec, res: ListResult, oargs: string |
   return { kind: 'redirect', status, location: filename };
 }
 
-export { DECLINED };

@@ -5,7 +5,7 @@
  */
 import type { CoreDirConf, OptionName } from '../config/records';
 import type { RequestRec } from '../routing/request-rec';
-import { applyRewriteList, END_MARKER } from './engine';
+import { applyRewriteList, END_MARKER, NOTE_FORCED_HANDLER, NOTE_FORCED_TYPE } from './engine';
 import { checkQueryAndStatus, errorStatus, externalRedirect, handOverToProxy } from './finish';
 import { DECLINED } from './result';
 import type { RewriteHookResult } from './result';
@@ -99,8 +99,8 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
 
 /** hook_mimetype (a LAST fixup): apply [T=] and [H=] remembered by the rules. */
 export function rewriteTypeChecker(r: RequestRec): void {
-  const type = r.notes.get('rewrite-forced-mimetype');
+  const type = r.notes.get(NOTE_FORCED_TYPE);
   if (type) r.contentType = type;
-  const handler = r.notes.get('rewrite-forced-handler');
+  const handler = r.notes.get(NOTE_FORCED_HANDLER);
   if (handler) r.handler = handler;
 }
