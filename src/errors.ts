@@ -60,6 +60,20 @@ export const ERROR_CATALOGUE = {
     message: 'Rewritten query string contains control characters or spaces',
     httpStatus: 403,
   },
+  SG_ERR_REWRITE_TOO_LONG: {
+    message: 'RewriteRule {pattern} and URI {uri} exceeded maximum length ({limit})',
+    httpStatus: 500,
+  },
+  SG_ERR_REWRITE_NO_PROXY: {
+    message: 'attempt to make remote request from mod_rewrite without proxy enabled: {url}',
+    httpStatus: 403,
+  },
+  SG_ERR_REWRITE_SYMLINKS: {
+    message:
+      'Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden due to its similar ability to circumvent directory restrictions: {filename}',
+    httpStatus: 403,
+  },
+  SG_ERR_REWRITE_BAD_PATH: { message: 'rewritten local path {path} is not absolute', httpStatus: 400 },
   // --- routing (Apache's request phases) --------------------------------------------------------
   SG_ERR_ROUTING_BAD_REQUEST: { message: '{reason}', httpStatus: 400 },
   SG_ERR_ROUTING_URI_TOO_LONG: { message: 'request line exceeds {limit} bytes', httpStatus: 414 },

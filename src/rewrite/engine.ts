@@ -6,6 +6,8 @@
  * SPEC-NOTES §4.4.3–4.4.5.
  */
 import type { RequestRec } from '../routing/request-rec';
+import { SgError } from '../errors';
+import type { ErrorCode } from '../errors';
 import type { RewriteCtx } from './context';
 import { applyCond } from './conditions';
 import { expand } from './expand';
@@ -25,6 +27,8 @@ export type ListAction = 'unchanged' | 'normal' | 'noescape' | 'status' | 'statu
 
 export interface ListResult {
   readonly action: ListAction;
+  /** For an error status of ours: the catalogue code and its message. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
   /** r->status as the rules left it: forced status for F/G/R, 200 otherwise. */
   readonly status: number;
   /** The last rule that matched with a substitution (prefix_stat's "lastsub"). */
@@ -58,14 +62,13 @@ function wildcardMatch(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
+/**
+ * s->port: the port given in ServerName, else 0. Observed on 2.4.71: neither the main server
+ * named without a port nor a `<VirtualHost *:N>` named without one reduces http://itself:N/….
+ */
 function serverRecPort(r: RequestRec): number {
   const named = /:(\d+)$/.exec(r.server.serverName ?? '');
-  if (named) return Number(named[1]);
-  if (r.server.isVirtual) {
-    const first = /:(\d+)$/.exec(r.server.addresses[0] ?? '');
-    if (first) return Number(first[1]);
-  }
-  return 0;
+  return named ? Number(named[1]) : 0;
 }
 
 /** ap_matches_request_vhost: does host:port name the virtual host serving this request? */
@@ -77,8 +80,6 @@ export function matchesRequestVhost(r: RequestRec, host: string, port: number): 
     const addrPort = m[2] === undefined || m[2] === '*' ? 0 : Number(m[2]);
     if ((addrPort === 0 || port === addrPort) && addrHost.toLowerCase() === host.toLowerCase()) return true;
   }
-  // s->port: the port of ServerName when it has one, else a virtual host's address port, else 0
-  // (observed on 2.4.71: a main server named without a port never reduces http://itself/…).
   if (port !== serverRecPort(r)) return false;
   const lower = host.toLowerCase();
   if (s.serverName !== null && s.serverName.replace(/:\d+$/, '').toLowerCase() === lower) return true;
@@ -148,7 +149,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   ctx.uri = uri;
   const groups = execPcre(rule.regex, uri);
   const matched = (groups !== null) !== f.notMatch;
-  trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} on '${uri}': ${matched ? 'matched' : 'no match'}`);
+  trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} (${rule.where.file}:${rule.where.line}) on '${uri}': ${matched ? 'matched' : 'no match'}`);
   if (!matched) return 'nomatch';
 
   ctx.varyThis = [];
@@ -260,11 +261,15 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
       }
       if (!f.noSub) lastSub = rule;
       if ((r.filename ?? '').length > 2 * limitRequestLine(r)) {
-        trace(r, `rule ${rule.pattern}: result exceeds ${2 * limitRequestLine(r)} bytes → 500`);
-        return { action: 'status', status: 500, lastSub };
+        const err = new SgError('SG_ERR_REWRITE_TOO_LONG', { pattern: rule.pattern, uri: r.uri, limit: 2 * limitRequestLine(r) });
+        trace(r, `${err.message} → 500`);
+        return { action: 'status', status: 500, lastSub, error: { code: err.code, message: err.message } };
       }
       if (ctx.vary.length > 0) mergeVary(r, ctx.vary);
-      if (rc === 'statusSet') return { action: 'statusSet', status: pass.status, lastSub };
+      if (rc === 'statusSet') {
+        const err = new SgError('SG_ERR_REWRITE_UNSAFE_3F');
+        return { action: 'statusSet', status: pass.status, lastSub, error: { code: err.code, message: `AH10508: ${err.message}` } };
+      }
       if (f.statusOnly) return { action: 'status', status: pass.status, lastSub };
       if (rc !== 'nosub') changed = f.noEscape ? 'noescape' : 'normal';
       if (f.passThrough) {
@@ -280,8 +285,9 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
       if (f.next) {
         if (++round >= f.maxRounds) {
           // AH02596: exceeded maximum number of rounds via the [N] flag.
-          trace(r, `rule ${rule.pattern}: [N] round ${round} reached the limit ${f.maxRounds} → 500`);
-          return { action: 'status', status: 500, lastSub };
+          const err = new SgError('SG_ERR_REWRITE_MAX_ROUNDS', { pattern: rule.pattern, uri: r.uri, rounds: f.maxRounds });
+          trace(r, `${err.message} → 500`);
+          return { action: 'status', status: 500, lastSub, error: { code: err.code, message: `AH02596: ${err.message}` } };
         }
         continue restart;
       }

@@ -34,6 +34,16 @@ export type ExprNode =
 export type ExprParseResult = { ok: true; node: ExprNode } | { ok: false; reason: string };
 
 const STRING_FUNCS = new Set(['req', 'http', 'reqenv', 'env', 'osenv', 'note', 'tolower', 'toupper', 'escape', 'unescape']);
+/** ap_expr variables evaluated here (util_expr_eval.c request_var_names / conn / misc). */
+const EXPR_VARIABLES = new Set([
+  'HTTP_ACCEPT', 'HTTP_COOKIE', 'HTTP_FORWARDED', 'HTTP_HOST', 'HTTP_PROXY_CONNECTION', 'HTTP_REFERER',
+  'HTTP_USER_AGENT', 'REQUEST_METHOD', 'REQUEST_SCHEME', 'REQUEST_URI', 'DOCUMENT_URI', 'REQUEST_FILENAME',
+  'SCRIPT_FILENAME', 'PATH_INFO', 'QUERY_STRING', 'IS_SUBREQ', 'DOCUMENT_ROOT', 'THE_REQUEST', 'CONTENT_TYPE',
+  'HANDLER', 'REMOTE_HOST', 'SERVER_ADMIN', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL', 'SERVER_SOFTWARE',
+  'API_VERSION', 'TIME', 'TIME_YEAR', 'TIME_MON', 'TIME_DAY', 'TIME_HOUR', 'TIME_MIN', 'TIME_SEC', 'TIME_WDAY',
+  'HTTPS', 'IPV6', 'REMOTE_ADDR', 'CONN_REMOTE_ADDR', 'CONTEXT_PREFIX', 'CONTEXT_DOCUMENT_ROOT', 'SERVER_ADDR',
+]);
+
 const BINARY = new Set(['==', '=', '!=', '<', '<=', '>', '>=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
 class ParseError extends Error {}
@@ -193,6 +203,10 @@ class Parser {
     if (colon >= 0 && !STRING_FUNCS.has(name.slice(0, colon).toLowerCase())) {
       throw new ParseError(`%{${name}} is not supported by smoothgate`);
     }
+    if (colon < 0 && !EXPR_VARIABLES.has(name.toUpperCase())) {
+      // ap_expr knows a fixed list of variables (unknown ones are a parse error in Apache too).
+      throw new ParseError(`variable '${name}' is not supported by smoothgate in expr`);
+    }
     return { kind: 'var', name };
   }
 
@@ -276,9 +290,9 @@ function varValue(name: string, ctx: RewriteCtx, st: EvalState): string {
   const colon = name.indexOf(':');
   if (colon >= 0) return callFunc(name.slice(0, colon).toLowerCase(), name.slice(colon + 1), ctx, st);
   const upper = name.toUpperCase();
-  if (upper.startsWith('HTTP_') && !['HTTP_HOST', 'HTTP_USER_AGENT', 'HTTP_REFERER', 'HTTP_COOKIE', 'HTTP_ACCEPT', 'HTTP_FORWARDED', 'HTTP_PROXY_CONNECTION'].includes(upper)) {
-    return header(ctx, st, upper.slice(5).replace(/_/g, '-'));
-  }
+  if (upper === 'DOCUMENT_URI') return ctx.r.uri;
+  if (upper === 'CONTENT_TYPE') return ctx.r.contentType ?? '';
+  if (upper === 'HANDLER') return ctx.r.handler ?? '';
   // The common CGI-style names mean the same in ap_expr and mod_rewrite; mod_rewrite's own Vary
   // bookkeeping is not ap_expr's, so headers go through header().
   const known: Record<string, string> = {

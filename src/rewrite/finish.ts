@@ -5,13 +5,21 @@
  */
 import type { RequestRec } from '../routing/request-rec';
 import type { ListResult } from './engine';
-import { DECLINED, statusResult } from './result';
+import { statusResult } from './result';
 import type { RewriteHookResult } from './result';
 import { escapeAbsoluteUri, escapeUri, hasCtlOrSpace, isAbsoluteUri } from './uri';
 import { trace } from './trace';
+import { SgError } from '../errors';
 
 export function isRedirectStatus(status: number): boolean {
   return status >= 300 && status <= 399;
+}
+
+/** A status that is an error of ours, with its catalogue code. */
+export function errorStatus(r: RequestRec, code: 'SG_ERR_REWRITE_SYMLINKS' | 'SG_ERR_REWRITE_BAD_PATH', details: Record<string, string>, prefix = ''): RewriteHookResult {
+  const err = new SgError(code, details);
+  trace(r, `${prefix}${err.message} → ${err.httpStatus}`);
+  return statusResult(err.httpStatus!, `${prefix}${err.message}`, err.code);
 }
 
 /** The query and status checks; null when the pass produced a URL or path to act on. */
@@ -20,15 +28,17 @@ export function checkQueryAndStatus(r: RequestRec, res: ListResult, ahCode: stri
   const skip = filename.length > 0 ? isAbsoluteUri(filename).skip : 0;
   const willEscape = skip > 0 && res.action !== 'noescape';
   if (r.args !== null && !willEscape && hasCtlOrSpace(r.args)) {
-    trace(r, `${ahCode}: rewritten query string contains control characters or spaces → 403`);
-    return statusResult(403, `${ahCode}: Rewritten query string contains control characters or spaces`);
+    const err = new SgError('SG_ERR_REWRITE_UNSAFE_QUERY');
+    trace(r, `${ahCode}: ${err.message} → 403`);
+    return statusResult(403, `${ahCode}: ${err.message}`, err.code);
   }
   if (res.action === 'status' || res.action === 'statusSet') {
-    const reason = res.status === 403 && res.action === 'statusSet'
-      ? 'AH10508: Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
-      : `RewriteRule forced status ${res.status}`;
-    trace(r, `status ${res.status}: ${reason}`);
-    return statusResult(res.status, reason);
+    if (res.error) {
+      trace(r, `status ${res.status}: ${res.error.message}`);
+      return statusResult(res.status, res.error.message, res.error.code);
+    }
+    trace(r, `status ${res.status} forced by the rule`);
+    return statusResult(res.status, `RewriteRule forced status ${res.status}`);
   }
   return null;
 }
@@ -36,8 +46,9 @@ export function checkQueryAndStatus(r: RequestRec, res: ListResult, ahCode: stri
 /** [P]: needs mod_proxy (AH00669 / AH10160 → 403 without it). */
 export function handOverToProxy(r: RequestRec, res: ListResult, ahCode: string, appendPathInfo: boolean): RewriteHookResult {
   if (!r.config.loadedModules.has('proxy_module')) {
-    trace(r, `${ahCode}: [P] without mod_proxy → 403`);
-    return statusResult(403, `${ahCode}: attempt to make remote request from mod_rewrite without proxy enabled`);
+    const err = new SgError('SG_ERR_REWRITE_NO_PROXY', { url: (r.filename ?? '').slice(6) });
+    trace(r, `${ahCode}: ${err.message} → 403`);
+    return statusResult(403, `${ahCode}: ${err.message}`, err.code);
   }
   const noCanon = res.action === 'noescape';
   if (noCanon) r.notes.set('proxy-nocanon', '1');
@@ -67,4 +78,3 @@ export function externalRedirect(r: RequestRec, res: ListResult, oargs: string |
   return { kind: 'redirect', status, location: filename };
 }
 
-export { DECLINED };

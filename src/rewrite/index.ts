@@ -7,7 +7,7 @@ export { rewriteModule } from './module';
 export { rewriteTranslateName } from './server-hook';
 export { rewriteFixup, rewriteTypeChecker } from './perdir-hook';
 export { lintRewrite } from './lint';
-export type { LintWarning } from './lint';
+export type { LintContext, LintWarning } from './lint';
 export type {
   RewriteCondEntry,
   RewriteRuleEntry,

@@ -20,13 +20,20 @@ export interface LintContext {
   readonly hasBackend: boolean;
 }
 
-/** Rules whose pattern starts the same way as the conditioned rule and have no conditions. */
+/**
+ * A conditioned rule followed by an unconditioned one whose pattern starts the same way (at least
+ * six characters in common after '^'): the classic "RewriteCond meant for the whole block"
+ * mistake of the Smooth Streaming seed configuration.
+ */
 function looksLikeSharedCondition(rules: readonly RewriteRuleEntry[], i: number): boolean {
   const rule = rules[i]!;
   const next = rules[i + 1];
   if (rule.conds.length === 0 || !next || next.conds.length > 0 || rule.flags.chain) return false;
-  const stem = (p: string): string => p.replace(/^\^/, '').replace(/\(.*$/, '');
-  return stem(rule.pattern) !== '' && stem(rule.pattern) === stem(next.pattern);
+  const a = rule.pattern.replace(/^\^/, '');
+  const b = next.pattern.replace(/^\^/, '');
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return common >= 6;
 }
 
 export function lintRewrite(rules: readonly RewriteRuleEntry[], ctx: LintContext): LintWarning[] {
@@ -39,7 +46,7 @@ export function lintRewrite(rules: readonly RewriteRuleEntry[], ctx: LintContext
         message: `RewriteCond applies only to the RewriteRule right after it ('${rule.pattern}'), not to '${rules[i + 1]!.pattern}' that follows; repeat the conditions or use [S]/[C]`,
       });
     }
-    if (/manifest/.test(rule.pattern) && !rule.flags.noCase && !rule.regex.regex.flags.includes('i') && !/[[]mM[\]]anifest|Manifest/.test(rule.pattern)) {
+    if (/manifest/.test(rule.pattern) && !rule.flags.noCase && !/^\(\?[a-z]*i/.test(rule.pattern) && !/\[mM\]anifest|Manifest/.test(rule.pattern)) {
       out.push({
         where: rule.where,
         code: 'manifest-case',
@@ -51,6 +58,12 @@ export function lintRewrite(rules: readonly RewriteRuleEntry[], ctx: LintContext
         where: rule.where,
         code: 'never-matches',
         message: `RewriteRule '${rule.pattern}' can never match in per-directory context: the path it sees has no leading '/'`,
+      });
+    } else if (!ctx.perDir && /^\^[A-Za-z0-9_~-]/.test(rule.pattern) && !rule.flags.notMatch) {
+      out.push({
+        where: rule.where,
+        code: 'never-matches',
+        message: `RewriteRule '${rule.pattern}' can never match in server context: the URL-path it sees always starts with '/'`,
       });
     }
     if (rule.flags.proxy && !ctx.hasBackend) {

@@ -7,14 +7,18 @@
  * exactly that). `\Z` keeps PCRE's "end or before a final newline" meaning and is translated to a
  * lookahead. Apache passes no UTF flag, so PCRE works on bytes with its C-locale tables: `\s`,
  * `\w`, `\d`, POSIX classes and case folding are ASCII-only; JS `\s` is Unicode-wide, so it is
- * spelt out. Divergence (documented): with [NC] JS also folds non-ASCII letters (é/É) that PCRE's
- * C tables leave alone.
+ * spelt out. Case-insensitivity ([NC], `(?i)`, `(?i:…)`) is not JS's `i` flag (which would also
+ * fold é/É, unlike PCRE's C tables) but an expansion of ASCII letters: `a` → `[aA]`, classes get
+ * both cases; a back-reference under case-insensitivity is refused. `(?s)`/`(?-s)` act locally.
  *
  * Translation keeps PCRE's group numbers: atomic groups and possessive quantifiers (which JS lacks)
  * become `(?=(X))\k`, adding JS groups; `groupMap` maps PCRE group n to its JS index.
  * Constructs with no equivalent (recursion, conditionals, verbs, \G, \K, \p, inline option changes
  * in mid-pattern, branch reset) are refused: the caller reports a configuration error.
  */
+
+import { classOf, literal, rangesText, SPACE, HSPACE, VSPACE, WORD, isLetter } from './pcre-sets';
+import { readCharEscape, readClass, Refusal } from './pcre-scan';
 
 export interface CompiledRegex {
   readonly source: string; // the PCRE text as written
@@ -25,79 +29,37 @@ export interface CompiledRegex {
 
 export type TranslateResult = { ok: true; value: CompiledRegex } | { ok: false; reason: string };
 
-type Range = [number, number];
-const MAX_CHAR = 0xffff;
-
-const SPACE: Range[] = [[9, 13], [32, 32]];
-const HSPACE: Range[] = [[9, 9], [32, 32], [0xa0, 0xa0]];
-const VSPACE: Range[] = [[10, 13], [0x85, 0x85]];
-const DIGIT: Range[] = [[48, 57]];
-const WORD: Range[] = [[48, 57], [65, 90], [95, 95], [97, 122]];
-
-const POSIX: Record<string, Range[]> = {
-  alpha: [[65, 90], [97, 122]],
-  digit: DIGIT,
-  alnum: [[48, 57], [65, 90], [97, 122]],
-  upper: [[65, 90]],
-  lower: [[97, 122]],
-  space: SPACE,
-  blank: [[9, 9], [32, 32]],
-  punct: [[33, 47], [58, 64], [91, 96], [123, 126]],
-  print: [[32, 126]],
-  graph: [[33, 126]],
-  cntrl: [[0, 31], [127, 127]],
-  xdigit: [[48, 57], [65, 70], [97, 102]],
-  word: WORD,
-  ascii: [[0, 127]],
-};
-
-function complement(ranges: Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: Range[] = [];
-  let next = 0;
-  for (const [lo, hi] of sorted) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = Math.max(next, hi + 1);
-  }
-  if (next <= MAX_CHAR) out.push([next, MAX_CHAR]);
-  return out;
-}
-
-function hex4(c: number): string {
-  return '\\u' + c.toString(16).padStart(4, '0');
-}
-
-/** Ranges as the inside of a JS class (no brackets). */
-function rangesText(ranges: Range[]): string {
-  return ranges.map(([lo, hi]) => (lo === hi ? hex4(lo) : `${hex4(lo)}-${hex4(hi)}`)).join('');
-}
-
-function classOf(ranges: Range[]): string {
-  return `[${rangesText(ranges)}]`;
-}
-
-/** A literal character, escaped for use outside or inside a JS class. */
-function literal(code: number): string {
-  const ch = String.fromCharCode(code);
-  if (/[A-Za-z0-9_ ]/.test(ch)) return ch;
-  return hex4(code);
-}
-
 class Translator {
-  private pos = 0;
+  pos = 0;
   private out = '';
   private pcreGroups = 0;
   private jsGroups = 0;
   private readonly groupMap: number[] = [0];
-  private readonly open: Array<{ kind: 'plain' | 'atomic'; jsIndex: number; outStart: number; groupsBefore: number }> = [];
+  private readonly open: Array<{
+    kind: 'plain' | 'atomic' | 'assertion';
+    jsIndex: number;
+    outStart: number;
+    groupsBefore: number;
+    icase: boolean;
+    dotall: boolean;
+    /** PCRE number of a capturing group. */
+    pcre?: number;
+  }> = [];
+  private readonly closedGroups = new Set<number>();
+  /** Named groups → PCRE numbers. */
+  private readonly names = new Map<string, number>();
   /** Output start of the last repeatable atom and the JS group count before it (null: none). */
-  private lastAtom: { outStart: number; groupsBefore: number } | null = null;
+  private lastAtom: { outStart: number; groupsBefore: number; assertion?: boolean } | null = null;
   private readonly backrefs: Array<{ marker: string; pcre: number }> = [];
+  /** JS flags: DOTALL always; `m` only from a leading (?m). */
   flags = 's';
+  /** Local options (PCRE option changes last to the end of the enclosing group). */
+  private icase: boolean;
+  private dotall = true;
   private readonly totalGroups: number;
 
-  constructor(private readonly src: string, noCase: boolean) {
-    if (noCase) this.flags += 'i';
+  constructor(readonly src: string, noCase: boolean) {
+    this.icase = noCase;
     this.totalGroups = (src.match(/\((?!\?)|\(\?P?<[A-Za-z_]|\(\?'/g) ?? []).length;
   }
 
@@ -119,21 +81,34 @@ class Translator {
     }
   }
 
-  /** `(?i)`, `(?s)`, `(?m)` (and combinations) at the very start become RegExp flags. */
+  /** `(?m)` is only accepted at the very start (a RegExp flag); i and s are handled locally. */
   private leadingOptions(): void {
-    for (;;) {
-      const m = /^\(\?([a-zA-Z-]*)\)/.exec(this.src.slice(this.pos));
-      if (!m) return;
-      let on = true;
-      for (const c of m[1]!) {
-        if (c === '-') on = false;
-        else if (c === 'i') this.flags = on ? (this.flags.includes('i') ? this.flags : this.flags + 'i') : this.flags.replace('i', '');
-        else if (c === 's') this.flags = on ? (this.flags.includes('s') ? this.flags : this.flags + 's') : this.flags.replace('s', '');
-        else if (c === 'm') this.flags = on ? (this.flags.includes('m') ? this.flags : this.flags + 'm') : this.flags.replace('m', '');
-        else throw new Refusal(`inline option (?${m[1]}) has no JavaScript equivalent`);
-      }
-      this.pos += m[0].length;
+    const m = /^\(\?([a-zA-Z-]*)\)/.exec(this.src);
+    if (!m || !/m/.test(m[1]!.split('-')[0]!)) return;
+    if (/m/.test(m[1]!.split('-')[1] ?? '')) return;
+    this.flags += 'm';
+    this.pos += m[0].length;
+    this.setOptions(m[1]!.replace('m', ''));
+  }
+
+  /** Applies an option string such as "i", "-i", "is-s"; refuses what cannot be expressed. */
+  private setOptions(text: string): void {
+    let on = true;
+    for (const c of text) {
+      if (c === '-') on = false;
+      else if (c === 'i') this.icase = on;
+      else if (c === 's') this.dotall = on;
+      else if (c === 'm' && on === this.flags.includes('m')) continue;
+      else if (c === 'U' || c === 'x' || c === 'J' || c === 'n' || c === 'm') {
+        throw new Refusal(`inline option (?${text}) has no JavaScript equivalent`);
+      } else throw new Refusal(`unrecognized character after (? or (?-`);
     }
+  }
+
+  /** A literal character outside a class, case-expanded when case-insensitive. */
+  private lit(code: number): string {
+    if (this.icase && isLetter(code)) return `[${String.fromCharCode(code | 0x20)}${String.fromCharCode(code & ~0x20)}]`;
+    return literal(code);
   }
 
   private atomStart(): { outStart: number; groupsBefore: number } {
@@ -151,7 +126,7 @@ class Translator {
       }
       case '[': {
         const start = this.atomStart();
-        this.out += this.charClass();
+        this.out += readClass(this, this.icase);
         this.lastAtom = start;
         return;
       }
@@ -191,14 +166,14 @@ class Translator {
         return;
       case '.': {
         const start = this.atomStart();
-        this.out += '.';
+        this.out += this.dotall ? '.' : '[^\\n]';
         this.pos++;
         this.lastAtom = start;
         return;
       }
       default: {
         const start = this.atomStart();
-        this.out += literal(c.charCodeAt(0));
+        this.out += this.lit(c.charCodeAt(0));
         this.pos++;
         this.lastAtom = start;
       }
@@ -215,6 +190,20 @@ class Translator {
         throw new Refusal('numbers out of order in {} quantifier');
       }
     }
+    if (this.lastAtom.assertion) {
+      // PCRE2: a quantified assertion with minimum 0 is skipped, otherwise it counts once.
+      // JS cannot quantify a lookbehind, so apply that rule here.
+      if (this.src[this.pos] === '?' || this.src[this.pos] === '+') this.pos++;
+      const min = q === '*' || q === '?' ? 0 : q === '+' ? 1 : Number(/^\{(\d+)/.exec(q)![1]);
+      if (min === 0) {
+        if (this.jsGroups !== this.lastAtom.groupsBefore) {
+          throw new Refusal('an optional assertion containing capture groups has no JavaScript equivalent');
+        }
+        this.out = this.out.slice(0, this.lastAtom.outStart);
+      }
+      this.lastAtom = null;
+      return;
+    }
     const next = this.src[this.pos];
     if (next === '?') {
       text += '?';
@@ -228,7 +217,7 @@ class Translator {
       const atom = this.out.slice(this.lastAtom.outStart);
       this.out = this.out.slice(0, this.lastAtom.outStart);
       const k = ++this.jsGroups;
-      this.out += `(?=(${atom}${text}))\\${k}`;
+      this.out += `(?:(?=(${atom}${text}))\\${k})`;
       this.lastAtom = null;
       return;
     }
@@ -253,11 +242,13 @@ class Translator {
     if ((m = /^\(\?(?:P<|<(?![=!])|')([A-Za-z_][A-Za-z0-9_]*)[>']/.exec(rest))) {
       this.pos += m[0].length;
       this.captureOpen(start, `(?<${m[1]}>`);
+      this.names.set(m[1]!, this.pcreGroups);
       return;
     }
     if ((m = /^\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest))) {
+      if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
       this.pos += m[0].length;
-      this.out += `\\k<${m[1]}>`;
+      this.out += this.namedBackref(m[1]!);
       this.lastAtom = start;
       return;
     }
@@ -266,7 +257,8 @@ class Translator {
       if (rest.startsWith(pcre)) {
         this.pos += pcre.length;
         this.out += js;
-        this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore });
+        const kind = pcre === '(?:' ? 'plain' : 'assertion';
+        this.open.push({ kind, jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
         this.lastAtom = null;
         return;
       }
@@ -274,24 +266,28 @@ class Translator {
     if (rest.startsWith('(?>')) {
       this.pos += 3;
       const k = ++this.jsGroups;
-      this.out += '(?=(';
-      this.open.push({ kind: 'atomic', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore });
+      // Wrapped in (?:…) so that a quantifier after the atomic group covers the whole emulation.
+      this.out += '(?:(?=(';
+      this.open.push({ kind: 'atomic', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
       this.lastAtom = null;
       return;
     }
-    if ((m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?:/.exec(rest))) {
-      // (?flags:…) is accepted only when it changes nothing (e.g. (?s:…) under DOTALL).
-      const on = m[1] ?? '';
-      const off = m[2] ?? '';
-      const redundant = [...on].every((f) => this.flags.includes(f)) && [...off].every((f) => !this.flags.includes(f));
-      if (!redundant) throw new Refusal(`inline option group (?${on}${off ? '-' + off : ''}:…) has no JavaScript equivalent`);
+    if ((m = /^\(\?([a-zA-Z]*(?:-[a-zA-Z]*)?):/.exec(rest))) {
+      // (?flags:…): the options hold inside the group only.
       this.pos += m[0].length;
       this.out += '(?:';
-      this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore });
+      this.open.push({ kind: 'plain', jsIndex: -1, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall });
+      this.setOptions(m[1]!);
       this.lastAtom = null;
       return;
     }
-    if (/^\(\?[a-zA-Z-]*\)/.test(rest)) throw new Refusal('inline option change after the start of the pattern has no JavaScript equivalent');
+    if ((m = /^\(\?([a-zA-Z]*(?:-[a-zA-Z]*)?)\)/.exec(rest))) {
+      // (?flags): to the end of the enclosing group (restored when it closes). Not repeatable.
+      this.pos += m[0].length;
+      this.setOptions(m[1]!);
+      this.lastAtom = null;
+      return;
+    }
     if (rest.startsWith('(?|')) throw new Refusal('branch reset groups (?|…) have no JavaScript equivalent');
     if (rest.startsWith('(?(')) throw new Refusal('conditional groups (?(…)…) have no JavaScript equivalent');
     if (/^\(\?(R|[+-]?\d|&|P>)/.test(rest)) throw new Refusal('recursion and subroutine calls have no JavaScript equivalent');
@@ -302,16 +298,37 @@ class Translator {
     const k = ++this.jsGroups;
     this.groupMap[++this.pcreGroups] = k;
     this.out += text;
-    this.open.push({ kind: 'plain', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore });
+    this.open.push({ kind: 'plain', jsIndex: k, outStart: start.outStart, groupsBefore: start.groupsBefore, icase: this.icase, dotall: this.dotall, pcre: this.pcreGroups });
     this.lastAtom = null;
+  }
+
+  /**
+   * A back-reference. PCRE fails on a group that has not been set, JS matches the empty string:
+   * references to a group not yet closed are refused; a closed group that did not take part
+   * (an untaken alternative) is the remaining, documented divergence.
+   */
+  private namedBackref(name: string): string {
+    const n = this.names.get(name);
+    if (n === undefined) throw new Refusal(`a reference to group '${name}' before it is closed has no JavaScript equivalent`);
+    return this.backref(n);
+  }
+
+  private backref(n: number): string {
+    if (!this.closedGroups.has(n)) throw new Refusal(`a reference to group ${n} before it is closed has no JavaScript equivalent`);
+    const marker = `\u0000BR${this.backrefs.length}\u0000`;
+    this.backrefs.push({ marker, pcre: n });
+    return marker;
   }
 
   private groupClose(): void {
     const g = this.open.pop();
     if (!g) throw new Refusal('unmatched closing parenthesis');
     this.pos++;
-    this.out += g.kind === 'atomic' ? `))\\${g.jsIndex}` : ')';
-    this.lastAtom = { outStart: g.outStart, groupsBefore: g.groupsBefore };
+    this.out += g.kind === 'atomic' ? `))\\${g.jsIndex})` : ')';
+    this.icase = g.icase;
+    this.dotall = g.dotall;
+    if (g.pcre !== undefined) this.closedGroups.add(g.pcre);
+    this.lastAtom = { outStart: g.outStart, groupsBefore: g.groupsBefore, assertion: g.kind === 'assertion' };
   }
 
   /** An escape outside a class; returns whether the result is repeatable. */
@@ -348,30 +365,29 @@ class Translator {
         this.pos = end < 0 ? src.length : end + 2;
         if (text.length === 0) return false;
         // The quantifier after \Q…\E applies to its last character only.
-        for (let i = 0; i < text.length - 1; i++) this.out += literal(text.charCodeAt(i));
-        return emit(literal(text.charCodeAt(text.length - 1)));
+        for (let i = 0; i < text.length - 1; i++) this.out += this.lit(text.charCodeAt(i));
+        return emit(this.lit(text.charCodeAt(text.length - 1)));
       }
       case 'E': return false; // a stray \E is ignored by PCRE
       case 'g': case 'k': return emit(this.namedOrNumberedBackref(c));
       case 'G': case 'K': case 'C': case 'X': case 'p': case 'P':
         throw new Refusal(`\\${c} has no JavaScript equivalent`);
       default: {
-        const code = this.charEscapeCode(c, inClass);
-        if (code !== null) return emit(literal(code));
+        const code = readCharEscape(this, c);
+        if (code !== null) return emit(this.lit(code));
         if (/[1-9]/.test(c)) {
           this.pos--;
           const m = /^\d+/.exec(src.slice(this.pos))!;
           const n = Number(m[0]);
           if (n < 10 || n <= this.totalGroups) {
             this.pos += m[0].length;
-            const marker = `\u0000BR${this.backrefs.length}\u0000`;
-            this.backrefs.push({ marker, pcre: n });
-            return emit(marker);
+            if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
+            return emit(this.backref(n));
           }
           const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos));
           if (!oct) throw new Refusal(`reference to non-existent subpattern ${n}`);
           this.pos += oct[0].length;
-          return emit(literal(parseInt(oct[0], 8) & 0xff));
+          return emit(this.lit(parseInt(oct[0], 8) & 0xff));
         }
         if (/[A-Za-z0-9]/.test(c)) throw new Refusal(`unrecognized character follows \\: \\${c}`);
         return emit(literal(c.charCodeAt(0)));
@@ -381,158 +397,28 @@ class Translator {
 
   private namedOrNumberedBackref(kind: string): string {
     const rest = this.src.slice(this.pos);
+    if (this.icase) throw new Refusal('a back-reference in a case-insensitive pattern has no JavaScript equivalent');
     let m: RegExpExecArray | null;
     if (kind === 'k' && (m = /^(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(rest))) {
       this.pos += m[0].length;
-      return `\\k<${m[1] ?? m[2] ?? m[3]}>`;
+      return this.namedBackref((m[1] ?? m[2] ?? m[3])!);
     }
     if (kind === 'g' && (m = /^(?:\{(-?\d+)\}|(-?\d+))/.exec(rest))) {
       this.pos += m[0].length;
       let n = Number(m[1] ?? m[2]);
       if (n < 0) n = this.pcreGroups + 1 + n;
-      const marker = `\u0000BR${this.backrefs.length}\u0000`;
-      this.backrefs.push({ marker, pcre: n });
-      return marker;
+      return this.backref(n);
     }
     if (kind === 'g' && (m = /^\{([A-Za-z_]\w*)\}/.exec(rest))) {
       this.pos += m[0].length;
-      return `\\k<${m[1]}>`;
+      return this.namedBackref(m[1]!);
     }
     throw new Refusal(`\\${kind} subroutine call or malformed reference has no JavaScript equivalent`);
   }
 
-  /** Character-valued escapes (\n, \x41, \x{41}, \0, \e …); null when `c` is not one. */
-  private charEscapeCode(c: string, _inClass: boolean): number | null {
-    const src = this.src;
-    switch (c) {
-      case 'a': return 7;
-      case 'e': return 27;
-      case 'f': return 12;
-      case 'n': return 10;
-      case 'r': return 13;
-      case 't': return 9;
-      case 'c': {
-        const x = src[this.pos];
-        if (x === undefined) throw new Refusal('\\c at end of pattern');
-        this.pos++;
-        return x.toUpperCase().charCodeAt(0) ^ 0x40;
-      }
-      case 'x': {
-        let m = /^\{([0-9a-fA-F]+)\}/.exec(src.slice(this.pos));
-        if (m) {
-          this.pos += m[0].length;
-          const v = parseInt(m[1]!, 16);
-          if (v > 0xff) throw new Refusal('character code point value in \\x{} is too large (no UTF mode)');
-          return v;
-        }
-        m = /^[0-9a-fA-F]{0,2}/.exec(src.slice(this.pos))!;
-        this.pos += m[0].length;
-        return m[0] === '' ? 0 : parseInt(m[0], 16);
-      }
-      case 'o': {
-        const m = /^\{([0-7]+)\}/.exec(src.slice(this.pos));
-        if (!m) throw new Refusal('missing opening brace after \\o');
-        this.pos += m[0].length;
-        const v = parseInt(m[1]!, 8);
-        if (v > 0xff) throw new Refusal('character code point value in \\o{} is too large');
-        return v;
-      }
-      case '0': {
-        const m = /^[0-7]{0,2}/.exec(src.slice(this.pos))!;
-        this.pos += m[0].length;
-        return parseInt('0' + m[0], 8);
-      }
-      default:
-        return null;
-    }
-  }
 
-  /** A whole `[...]` class; returns JS text. */
-  private charClass(): string {
-    const src = this.src;
-    this.pos++; // '['
-    let negate = false;
-    if (src[this.pos] === '^') {
-      negate = true;
-      this.pos++;
-    }
-    let body = '';
-    let first = true;
-    for (;;) {
-      if (this.pos >= src.length) throw new Refusal('missing terminating ] for character class');
-      const c = src[this.pos]!;
-      if (c === ']' && !first) {
-        this.pos++;
-        break;
-      }
-      first = false;
-      if (c === '[') {
-        const m = /^\[:(\^?)([a-z]+):\]/.exec(src.slice(this.pos));
-        if (m) {
-          const set = POSIX[m[2]!];
-          if (!set) throw new Refusal(`unknown POSIX class name '${m[2]}'`);
-          body += rangesText(m[1] ? complement(set) : set);
-          this.pos += m[0].length;
-          continue;
-        }
-        if (/^\[[.=]/.test(src.slice(this.pos))) throw new Refusal('POSIX collating elements are not supported');
-        body += '\\[';
-        this.pos++;
-        continue;
-      }
-      if (c === '\\') {
-        const e = src[this.pos + 1];
-        if (e === undefined) throw new Refusal('\\ at end of pattern');
-        const sets: Record<string, Range[]> = { d: DIGIT, w: WORD, s: SPACE, h: HSPACE, v: VSPACE };
-        const lower = e.toLowerCase();
-        if (sets[lower]) {
-          const set = sets[lower]!;
-          body += rangesText(e === lower ? set : complement(set));
-          this.pos += 2;
-          continue;
-        }
-        if (e === 'b') {
-          body += '\\u0008';
-          this.pos += 2;
-          continue;
-        }
-        if (e === 'Q') {
-          this.pos += 2;
-          const end = src.indexOf('\\E', this.pos);
-          const text = end < 0 ? src.slice(this.pos) : src.slice(this.pos, end);
-          this.pos = end < 0 ? src.length : end + 2;
-          for (let i = 0; i < text.length; i++) body += literal(text.charCodeAt(i));
-          continue;
-        }
-        if (e === 'E') {
-          this.pos += 2;
-          continue;
-        }
-        this.pos += 2;
-        const code = this.charEscapeCode(e, true);
-        if (code !== null) {
-          body += literal(code);
-          continue;
-        }
-        if (/[1-7]/.test(e)) {
-          this.pos--;
-          const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos))!;
-          this.pos += oct[0].length;
-          body += literal(parseInt(oct[0], 8) & 0xff);
-          continue;
-        }
-        if (/[A-Za-z0-9]/.test(e)) throw new Refusal(`escape \\${e} in a character class has no JavaScript equivalent`);
-        body += literal(e.charCodeAt(0));
-        continue;
-      }
-      body += c === '-' ? '-' : literal(c.charCodeAt(0));
-      this.pos++;
-    }
-    return negate ? `[^${body}]` : `[${body}]`;
-  }
 }
 
-class Refusal extends Error {}
 
 /** Translates one PCRE pattern; `noCase` is Apache's AP_REG_ICASE ([NC]). */
 export function translatePcre(pattern: string, noCase: boolean): TranslateResult {

@@ -5,9 +5,9 @@
  */
 import type { CoreDirConf, OptionName } from '../config/records';
 import type { RequestRec } from '../routing/request-rec';
-import { applyRewriteList, END_MARKER } from './engine';
-import { checkQueryAndStatus, externalRedirect, handOverToProxy } from './finish';
-import { DECLINED, statusResult } from './result';
+import { applyRewriteList, END_MARKER, NOTE_FORCED_HANDLER, NOTE_FORCED_TYPE } from './engine';
+import { checkQueryAndStatus, errorStatus, externalRedirect, handOverToProxy } from './finish';
+import { DECLINED } from './result';
 import type { RewriteHookResult } from './result';
 import type { RewriteDirConf } from './types';
 import { isAbsoluteUri, substPrefixPath } from './uri';
@@ -48,8 +48,7 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
   }
   const opts = allowedOptions(r);
   if (!opts.has('FollowSymLinks') && !opts.has('SymLinksIfOwnerMatch')) {
-    trace(r, `per-dir ${dir}: FollowSymLinks and SymLinksIfOwnerMatch both off → 403 (AH00670)`);
-    return statusResult(403, 'AH00670: Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden');
+    return errorStatus(r, 'SG_ERR_REWRITE_SYMLINKS', { filename: r.filename ?? '' }, 'AH00670: ');
   }
 
   const ofilename = r.filename;
@@ -73,7 +72,7 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
   }
   if (filename.length > 12 && filename.startsWith('passthrough:')) filename = filename.slice(12); // [PT] means nothing here
   r.filename = filename;
-  if (!filename.startsWith('/')) return statusResult(400, 'rewritten local path is not absolute');
+  if (!filename.startsWith('/')) return errorStatus(r, 'SG_ERR_REWRITE_BAD_PATH', { path: filename });
   if (ofilename !== null && filename === ofilename) {
     // "initial URL equal rewritten URL": serve it, keeping the query this pass set.
     trace(r, `per-dir ${dir}: initial URL equal rewritten URL, ignoring the rewrite`);
@@ -100,8 +99,8 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
 
 /** hook_mimetype (a LAST fixup): apply [T=] and [H=] remembered by the rules. */
 export function rewriteTypeChecker(r: RequestRec): void {
-  const type = r.notes.get('rewrite-forced-mimetype');
+  const type = r.notes.get(NOTE_FORCED_TYPE);
   if (type) r.contentType = type;
-  const handler = r.notes.get('rewrite-forced-handler');
+  const handler = r.notes.get(NOTE_FORCED_HANDLER);
   if (handler) r.handler = handler;
 }

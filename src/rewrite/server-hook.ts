@@ -6,7 +6,7 @@
 import type { RequestRec } from '../routing/request-rec';
 import { applyRewriteList, END_MARKER, NOTE_URI_REDUCED } from './engine';
 import type { ListResult } from './engine';
-import { checkQueryAndStatus, externalRedirect, handOverToProxy } from './finish';
+import { checkQueryAndStatus, errorStatus, externalRedirect, handOverToProxy } from './finish';
 import { DECLINED, statusResult } from './result';
 import type { RewriteHookResult } from './result';
 import type { RewriteDirConf, RewriteRuleEntry, RewriteServerConf } from './types';
@@ -76,6 +76,9 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   setScriptUrlEnv(r);
 
   let res: ListResult;
+  // Apache leaves r->filename = r->uri behind when it declines; the later translate hooks always
+  // overwrite it. We put the original back so that the routing core sees an untouched record.
+  const ofilename = r.filename;
   const saved = r.notes.get(NOTE_REWRITTEN);
   if (saved === undefined) {
     if (r.filename === null) r.filename = r.uri;
@@ -85,7 +88,10 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   } else {
     res = { action: saved as ListResult['action'], status: r.status, lastSub: null };
   }
-  if (res.action === 'unchanged') return DECLINED;
+  if (res.action === 'unchanged') {
+    r.filename = ofilename;
+    return DECLINED;
+  }
 
   const early = checkQueryAndStatus(r, res, 'AH10410');
   if (early) return early;
@@ -95,10 +101,11 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   if (filename.length > 12 && filename.startsWith('passthrough:')) {
     // [PT]: the result becomes the URI and mapping goes on (mod_alias, then the core).
     r.uri = filename.slice(12);
+    r.filename = ofilename;
     trace(r, `pass-through: uri is now ${r.uri}`);
     return DECLINED;
   }
-  if (!filename.startsWith('/')) return statusResult(400, 'rewritten local path is not absolute');
+  if (!filename.startsWith('/')) return errorStatus(r, 'SG_ERR_REWRITE_BAD_PATH', { path: filename });
   const reduced = !conf.options.has('LegacyPrefixDocRoot') && r.notes.has(NOTE_URI_REDUCED);
   if (!prefixStat(r, filename, conf.options.has('UnsafePrefixStat') ? null : res.lastSub) || reduced) {
     // ap_core_translate on the result: DocumentRoot-relative.

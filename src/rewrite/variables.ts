@@ -106,6 +106,20 @@ function lookAhead(kind: 'LA-U' | 'LA-F', inner: string, ctx: RewriteCtx): strin
   return '';
 }
 
+/**
+ * SCRIPT_USER / SCRIPT_GROUP: the owner of r->finfo. After the directory walk Apache's finfo keeps
+ * the last stat (the deepest existing directory for a missing file), so per-dir rules see an
+ * owner; in server context there is none ("<unknown>"). Divergence (documented): without a name
+ * service only uid 0 is printed by name ("root"); FileInfo has no gid, so the group is "root"
+ * for root-owned files and "<unknown>" otherwise.
+ */
+function scriptOwner(r: RequestRec, ctx: RewriteCtx, group: boolean): string {
+  const info = r.finfo ?? (ctx.perdir !== null ? r.fs.stat(ctx.perdir) : null);
+  if (!info) return '<unknown>';
+  if (info.uid === 0) return 'root';
+  return group ? '<unknown>' : String(info.uid);
+}
+
 /** lookup_variable: the value of %{name} in this context. */
 export function lookupVariable(name: string, ctx: RewriteCtx): string {
   const r = ctx.r;
@@ -178,8 +192,7 @@ export function lookupVariable(name: string, ctx: RewriteCtx): string {
       return String(r.connection.clientPort);
     case 'SCRIPT_USER':
     case 'SCRIPT_GROUP':
-      // Apache prints the owner's name; without a name service we print the numeric id.
-      result = r.finfo ? String(r.finfo.uid) : '<unknown>';
+      result = scriptOwner(r, ctx, upper === 'SCRIPT_GROUP');
       break;
     case 'REQUEST_URI':
       result = r.uri;

@@ -69,9 +69,14 @@ test('server context: [R], absolute URL, [F], [PT], [P] without mod_proxy, AH105
   assert.equal(p.handler, 'proxy-server');
   assert.equal(p.args, 'b=1');
   const noProxy = makeRequest({ target: '/p/a', server: ts.server, loadedModules: ['rewrite_module'] });
-  assert.equal((rewriteTranslateName(noProxy) as { status: number }).status, 403);
-  assert.equal((rewriteTranslateName(makeRequest({ target: '/u/t.html%3fx=1', server: ts.server })) as { status: number }).status, 403);
-  assert.equal((rewriteTranslateName(makeRequest({ target: '/q/a%20b', server: ts.server })) as { status: number }).status, 403);
+  const np = rewriteTranslateName(noProxy);
+  assert.deepEqual([(np as { status: number }).status, (np as { code?: string }).code], [403, 'SG_ERR_REWRITE_NO_PROXY']);
+  const forced = rewriteTranslateName(makeRequest({ target: '/f', server: ts.server }));
+  assert.equal((forced as { code?: string }).code, undefined);
+  const q3f = rewriteTranslateName(makeRequest({ target: '/u/t.html%3fx=1', server: ts.server }));
+  assert.deepEqual([q3f.kind, (q3f as { status: number }).status, (q3f as { code?: string }).code], ['status', 403, 'SG_ERR_REWRITE_UNSAFE_3F']);
+  const sp = rewriteTranslateName(makeRequest({ target: '/q/a%20b', server: ts.server }));
+  assert.deepEqual([(sp as { status: number }).status, (sp as { code?: string }).code], [403, 'SG_ERR_REWRITE_UNSAFE_QUERY']);
   assert.equal(rewriteTranslateName(makeRequest({ target: '/q/a%3fb', server: ts.server })).kind, 'ok');
 });
 
@@ -86,8 +91,10 @@ test('server context: engine off, [END] marker and non-path URIs decline', () =>
 
 test('[N] cap and 2×LimitRequestLine give 500', () => {
   const ts = loadRewriteConfig('RewriteEngine On\nRewriteRule ^/n/(.*)x$ /n/$1 [N=3]\nRewriteRule ^/g/(.*)$ /g/$1$1 [N]', '/srv/www');
-  assert.equal((rewriteTranslateName(makeRequest({ target: '/n/axxxxx', server: ts.server })) as { status: number }).status, 500);
-  assert.equal((rewriteTranslateName(makeRequest({ target: '/g/ab', server: ts.server })) as { status: number }).status, 500);
+  const n = rewriteTranslateName(makeRequest({ target: '/n/axxxxx', server: ts.server }));
+  assert.deepEqual([(n as { status: number }).status, (n as { code?: string }).code], [500, 'SG_ERR_REWRITE_MAX_ROUNDS']);
+  const g = rewriteTranslateName(makeRequest({ target: '/g/ab', server: ts.server }));
+  assert.deepEqual([(g as { status: number }).status, (g as { code?: string }).code], [500, 'SG_ERR_REWRITE_TOO_LONG']);
 });
 
 test('per-dir: prefix stripped and re-added, internal redirect sets redirect: filename and handler', (t) => {
@@ -162,7 +169,7 @@ test('explain: each rule, condition and substitution is traced', () => {
   const r = makeRequest({ target: '/x?a', server: ts.server, trace: true });
   rewriteTranslateName(r);
   const text = r.trace!.map((s) => s.text).join('\n');
-  assert.match(text, /rule \^\/\(x\)\$ on '\/x': matched/);
+  assert.match(text, /rule \^\/\(x\)\$ \(test\.conf:3\) on '\/x': matched/);
   assert.match(text, /cond '%\{QUERY_STRING\}' \('a'\) \^a: true/);
   assert.match(text, /substitution '\/b.html' → '\/b.html'/);
 });

@@ -50,8 +50,8 @@ test('inline (?i) at the start, [NC], \\Q…\\E, escapes', () => {
 });
 
 test('refused constructs name the reason', () => {
-  for (const p of ['a(?R)', '(?(1)a|b)', '\\Gx', 'a\\Kb', '\\p{L}', '(*UTF)a', 'a(?i)b', '(?|a)', '(a)++']) {
-    const t = translatePcre(p, false);
+  for (const p of ['a(?R)', '(?(1)a|b)', '\\Gx', 'a\\Kb', '\\p{L}', '(*UTF)a', '(?x)a b', '(?|a)', '(a)++', '(a)\\1', '[\\d-z]']) {
+    const t = translatePcre(p, p === '(a)\\1');
     assert.equal(t.ok, false, p);
   }
   for (const p of ['^(x$', '*a', '[a', 'a\\', 'a{3,1}', '\\i']) {
@@ -63,4 +63,19 @@ test('refused constructs name the reason', () => {
 test('backreferences are renumbered; unmatched groups are undefined', () => {
   assert.ok(groups('^(a)\\1$', 'aa'));
   assert.deepEqual(groups('^(a)|(b)$', 'b'), ['b', undefined, 'b']);
+});
+
+test('case-insensitivity is ASCII-only and may be local', () => {
+  assert.ok(groups('^abc$', 'AbC', true));
+  assert.equal(groups('^\\xe9$', '\u00c9', true), null); // PCRE's C tables do not fold é/É
+  assert.ok(groups('^(?i:ab)c$', 'ABc'));
+  assert.equal(groups('^(?i:ab)c$', 'ABC'), null);
+  assert.ok(groups('^a(?i)b|c$', 'C'));
+  assert.equal(groups('^(a(?i)b)c$', 'aBC'), null);
+  assert.ok(groups('^(a(?i)b)c$', 'aBc'));
+  assert.ok(groups('^[^a]$', 'b', true));
+  assert.equal(groups('^[^a]$', 'A', true), null);
+  assert.ok(groups('^[[:upper:]]+$', 'abc', true));
+  assert.equal(groups('^(?-s:a.b)$', 'a\nb'), null);
+  assert.ok(groups('^a.b$', 'a\nb'));
 });

@@ -16,7 +16,6 @@ const ownCases = resolve(projectRoot, 'test', 'conformance', 'rewrite-engine.jso
 
 /** Cases the stand-in router cannot reproduce (they need the real routing core). */
 const NEEDS_ROUTING_CORE = new Set([
-  'conditions-U-subreq', // a real URL sub-request
   'dir-dir-slash-rewrite', // mod_dir
   'hardening-htpasswd-denied', // access control
   'wordpress-htaccess', // access control (<FilesMatch> denies before the fixups)
@@ -26,6 +25,7 @@ const NEEDS_ROUTING_CORE = new Set([
   're-proxy-NE', // mod_proxy refuses the raw space of a [P,NE] URL (403)
   're-pd-allownoslash', // mod_dir's DirectorySlash fixup answers 301 after the rewrite
   're-pd-noslash-skipped', // mod_dir
+  're-empty-subst', // mod_dir: the result is the DocumentRoot directory, r->uri stays /e → 301 /e/
 ]);
 
 for (const [label, file] of [['shared', sharedCases], ['own', ownCases]] as const) {
@@ -34,6 +34,8 @@ for (const [label, file] of [['shared', sharedCases], ['own', ownCases]] as cons
     let ran = 0;
     for (const c of readCases(file)) {
       if (!supportsCase(c) || NEEDS_ROUTING_CORE.has(c.id)) continue;
+      // The oracle's files are root-owned; ours are owned by whoever runs the tests.
+      if (c.id === 're-pd-vars-owner' && process.getuid?.() !== 0) continue;
       ran++;
       const r = runCase(c);
       if (r.diffs.length > 0) failures.push(`${c.id}: ${r.diffs.join(' | ')}`);
