@@ -19,7 +19,11 @@ function collect(dir, top) {
     if (statSync(path).isDirectory()) {
       if (top && suite === 'unit' && SPECIAL.has(name)) continue;
       out.push(...collect(path, false));
-    } else if (name.endsWith('.test.js')) out.push(path);
+    } else if (name.endsWith('.test.js')) {
+      // Only tests whose TypeScript source still exists (dist/ may hold stale outputs).
+      const source = join(__dirname, '..', path.slice(join(__dirname, '..', 'dist').length + 1)).replace(/\.js$/, '.ts');
+      if (existsSync(source)) out.push(path);
+    }
   }
   return out;
 }

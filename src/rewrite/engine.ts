@@ -5,6 +5,7 @@
  * what the pass did; the hooks (server-hook.ts, perdir-hook.ts) turn that into a result.
  * SPEC-NOTES §4.4.3–4.4.5.
  */
+import type { CoreServerConf } from '../config/records';
 import type { RequestRec } from '../routing/request-rec';
 import { SgError } from '../errors';
 import type { ErrorCode } from '../errors';
@@ -67,8 +68,8 @@ function wildcardMatch(pattern: string, text: string): boolean {
  * named without a port nor a `<VirtualHost *:N>` named without one reduces http://itself:N/….
  */
 function serverRecPort(r: RequestRec): number {
-  const named = /:(\d+)$/.exec(r.server.serverName ?? '');
-  return named ? Number(named[1]) : 0;
+  const core = r.server.moduleConfig['core_module'] as CoreServerConf | undefined;
+  return core?.serverNamePort ?? 0;
 }
 
 /** ap_matches_request_vhost: does host:port name the virtual host serving this request? */

@@ -129,8 +129,8 @@ function defaultPortFor(isHttps: boolean): number {
 /** The port self-referential URLs use: the Host header's, else ServerName's, else the default. */
 function serverPort(server: ServerConf, hostPort: number | null, isHttps: boolean): number {
   if (hostPort !== null) return hostPort;
-  const fromName = server.serverName?.match(/:(\d+)$/);
-  if (fromName) return Number(fromName[1]);
+  const fromName = coreServer(server)?.serverNamePort;
+  if (fromName) return fromName;
   return defaultPortFor(isHttps);
 }
 
@@ -210,10 +210,14 @@ export function createMainRequest(parts: NewRequestParts, req: RoutingRequest): 
   return { r: record, failure: null };
 }
 
-/** REDIRECT_-prefixed copy of the environment (http_request.c `rename_original_env`). */
-function renameEnv(env: Map<string, string>): Map<string, string> {
+/**
+ * REDIRECT_-prefixed copy of the environment plus REDIRECT_STATUS (http_request.c
+ * `rename_original_env`, `internal_internal_redirect`).
+ */
+function renameEnv(env: Map<string, string>, status: number): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of env) out.set(`REDIRECT_${k}`, v);
+  out.set('REDIRECT_STATUS', String(status));
   return out;
 }
 
@@ -233,7 +237,7 @@ export function createInternalRedirect(parts: NewRequestParts, r: RequestRec, ur
     port: r.port,
     headersIn: r.headersIn,
     errHeadersOut: r.errHeadersOut,
-    env: renameEnv(r.env),
+    env: renameEnv(r.env, r.status),
     poolData: r.poolData,
     prev: r,
     main: null,

@@ -355,6 +355,9 @@ export class Router {
 
   private defaultHandlerStatus(r: RequestRec): { status: number; reason: string } {
     const method = r.method;
+    // A per-dir rewrite whose redirect-handler was replaced ([H=]) leaves a 'redirect:' name the
+    // default handler cannot open: Apache answers 404.
+    if (r.filename?.startsWith('redirect:')) return { status: 404, reason: `File does not exist: ${r.filename}` };
     if (method === 'GET' || method === 'HEAD' || method === 'POST') {
       if (r.finfo === null) return { status: 404, reason: `File does not exist: ${r.filename} (AH00128)` };
       if (r.finfo.kind === 'directory') return { status: 404, reason: `Attempt to serve directory: ${r.filename} (AH00129)` };
