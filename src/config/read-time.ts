@@ -51,8 +51,8 @@ export function executeReadTime(reg: RegisteredDirective, cmdName: string, args:
       if (reg.def.section) soakEndContainer(call.reader, name, where);
       return [];
     }
-    const text = call.parentName ? `${name} not allowed in ${call.parentName}> context` : `${name} not allowed here`;
-    throw configError(call.parentName ? 'SG_ERR_CONFIG_CONTEXT' : 'SG_ERR_CONFIG_NOT_ALLOWED_HERE', text, where, call.text);
+    if (call.parentName) throw configError('SG_ERR_CONFIG_CONTEXT', `${name} not allowed in ${call.parentName}> context`, where, call.text);
+    throw new SgError('SG_ERR_CONFIG_NOT_ALLOWED_HERE', { name, line: call.text }, { where });
   }
   const lower = name.toLowerCase();
   if (reg.def.section) return conditionalSection(name, cmdName, args, call);
