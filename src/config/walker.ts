@@ -114,7 +114,12 @@ export function coreRecord(scope: Scope): CoreDirConf {
 
 export function makeCmdParms(node: ConfigNode, def: DirectiveDef, scope: Scope, shared: WalkShared): CmdParms {
   const where: SourceLocation = node.where;
+  const noted = new Set<string>();
+  // One note per directive line and reason, also for ITERATE directives applied once per word.
   const note = (kind: ConfigNoteKind, reason: string): void => {
+    const key = `${kind}\0${reason}`;
+    if (noted.has(key)) return;
+    noted.add(key);
     shared.notes.push({ kind, directive: def.name, reason, where, scope: scope.path });
   };
   return {
