@@ -5,6 +5,7 @@
  * where Apache keeps it. SPEC-NOTES §4.1.5, §4.3.1.
  */
 import {
+  OR_AUTHCFG,
   GLOBAL_ONLY,
   NOT_IN_DIR_CONTEXT,
   NOT_IN_LIMIT,
@@ -90,8 +91,9 @@ function multipleArgsCheck(args: SectionArgs, name: string, node: ConfigNode): v
   if (args.extra !== '') throw directiveError('SG_ERR_CONFIG_SECTION', `Multiple ${name}> arguments not (yet) supported.`, node);
 }
 
-export function walkSection(node: ConfigNode, reg: RegisteredDirective, scope: Scope, shared: WalkShared): void {
+export function walkSection(node: ConfigNode, reg: RegisteredDirective, scope: Scope, shared: WalkShared, previous: ConfigNode | null): void {
   const name = reg.def.name;
+  void previous;
   switch (name) {
     case '<VirtualHost':
       return virtualHost(node, scope, shared);
@@ -185,6 +187,8 @@ function files(node: ConfigNode, name: string, scope: Scope, shared: WalkShared)
  * section holding access control makes its enclosing scope fail closed (INTERFACE.md §9).
  */
 function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
+  const limitMessage = checkCmdContext(name, contextFacts(scope), NOT_IN_LIMIT);
+  if (limitMessage) throw directiveError('SG_ERR_CONFIG_CONTEXT', limitMessage, node);
   const argText = sectionArgText(node.args);
   if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
   const expr = argText.trim();
@@ -194,8 +198,16 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
   const override = scope.inHtaccess ? scope.override : SECTION_OVERRIDE;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'if', name, path: scope.path ?? expr, override }), shared);
   const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where };
-  if (scope.path === null && !scope.inHtaccess) scope.server.ifSections.push(section);
-  else coreRecord(scope).ifSections.push(section);
+  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : coreRecord(scope).ifSections;
+  // ap_add_if_conf: an <Else>/<ElseIf> needs an <If>/<ElseIf> as the scope's previous if-section.
+  if (name !== '<If') {
+    const last = list[list.length - 1];
+    if (!last || conditionKinds.get(last) === '<Else') {
+      throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope', node);
+    }
+  }
+  conditionKinds.set(section, name);
+  list.push(section);
   const holdsAccess = ['authz_core_module', 'access_compat_module', 'authn_core_module', 'auth_basic_module'].some((id) => vector[id] !== undefined);
   const reason = `${name}> ${expr} is not evaluated (ap_expr)`;
   if (holdsAccess) {
@@ -206,6 +218,9 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
     shared.notes.push({ kind: 'unsupported', directive: name, reason, where: node.where, scope: scope.path });
   }
 }
+
+/** Which of <If>, <ElseIf>, <Else> a recorded if-section is. */
+const conditionKinds = new WeakMap<SectionConf, string>();
 
 /** The HTTP methods Apache knows without registration (ap_method_number_of). */
 const KNOWN_METHODS = new Set([
@@ -243,7 +258,8 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
   const kind = name === '<RequireAll' ? 'all' : name === '<RequireAny' ? 'any' : 'none';
   const enterError = authzSectionEnter(record, kind, name);
   if (enterError) throw directiveError('SG_ERR_CONFIG_SECTION', enterError, node);
-  const inner: Scope = { ...scope, sectionNames: [...scope.sectionNames, name] };
+  // add_authz_section: only AuthConfig directives inside, and "in a <Limit>" for context checks.
+  const inner: Scope = { ...scope, sectionNames: [...scope.sectionNames, name], override: OR_AUTHCFG, limit: scope.limit ?? { methods: [], except: true } };
   try {
     walkNodes(node.children ?? [], inner, shared);
   } finally {

@@ -28,13 +28,15 @@ export function report(shared: WalkShared, err: SgError): void {
 
 /** ap_walk_config: every node of a list, in order. */
 export function walkNodes(nodes: readonly ConfigNode[], scope: Scope, shared: WalkShared): void {
+  let previous: ConfigNode | null = null;
   for (const node of nodes) {
     try {
-      walkNode(node, scope, shared);
+      walkNode(node, scope, shared, previous);
     } catch (err) {
       if (!isSgError(err)) throw err;
       report(shared, err.where ? err : directiveError(err.code, err.message, node));
     }
+    previous = node;
   }
 }
 
@@ -42,7 +44,7 @@ function nearestParentName(scope: Scope): string | null {
   return scope.sectionNames.length > 0 ? (scope.sectionNames[scope.sectionNames.length - 1] as string) : null;
 }
 
-function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared): void {
+function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared, previous: ConfigNode | null): void {
   const reg = shared.registry.find(node.name, shared.loadedModules);
   if (!reg) {
     if (scope.override & NONFATAL_UNKNOWN) {
@@ -68,7 +70,7 @@ function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared): void {
     if (message) throw directiveError('SG_ERR_CONFIG_CONTEXT', message, node);
   }
   if (reg.def.section) {
-    walkSection(node, reg, scope, shared);
+    walkSection(node, reg, scope, shared, previous);
     return;
   }
   invokeDirective(node, reg, scope, shared);

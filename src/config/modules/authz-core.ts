@@ -68,7 +68,8 @@ function checkProviderArgs(provider: string, args: string[]): void {
       if (args.length === 0) throw fail("'Require ip' requires an argument");
       for (const a of args) {
         const addr = a.split('/')[0] as string;
-        if (isIP(addr) === 0 && !/^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr)) throw fail(`ip address '${a}' appears to be invalid`);
+        const partial = /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr) && addr.split('.').every((o) => o === '' || Number(o) <= 255);
+        if (isIP(addr) === 0 && !partial) throw fail(`ip address '${a}' appears to be invalid: The specified IP address is invalid.`);
       }
       break;
     default:

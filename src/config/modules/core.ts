@@ -3,6 +3,7 @@
  * read-time directives (executed elsewhere), and the accepted-and-ignored rest (INTERFACE.md §9).
  */
 import { GLOBAL_ONLY, NOT_IN_DIR_CONTEXT } from '../context-flags';
+import { fnmatchTest } from '../fnmatch';
 import type { DirectiveDef, ModuleDef } from '../module';
 import type { CoreDirConf, CoreServerConf } from '../records';
 import { createCoreDirConf, createCoreServerConf, mergeCoreDirConf, mergeCoreServerConf } from './core-records';
@@ -10,6 +11,19 @@ import { CORE_ACCESS_DIRECTIVES } from './core-access';
 import { OR_ALL_CTX, RSRC, RSRC_ACCESS, atoi, container, directive, fail, ignored, orClass, parseNonNegativeInt, readTime, rootRelative } from './define';
 
 type CoreDirective = DirectiveDef<CoreServerConf, CoreDirConf>;
+
+/**
+ * The part of ap_expr's string-expression parser we can check: every `%{` must be closed
+ * (SetHandler takes a string expression since 2.4.19).
+ */
+function checkStringExpression(value: string): void {
+  let pos = value.indexOf('%{');
+  while (pos >= 0) {
+    const close = value.indexOf('}', pos + 2);
+    if (close < 0) throw fail("Can't parse expression : syntax error, unexpected T_ERROR, expecting T_VAR_END or ':': Unterminated string or variable");
+    pos = value.indexOf('%{', close + 1);
+  }
+}
 
 const INC = { server: true, sections: true } as const;
 
@@ -81,6 +95,7 @@ const EMULATED: CoreDirective[] = [
   }),
   directive('SetHandler', orClass('FileInfo'), 'take1', 'a handler name that overrides any other configured handler', (p, dir, _s, [v]) => {
     const value = v as string;
+    checkStringExpression(value);
     if (value.includes('%{')) p.note('unsupported', `SetHandler expression ${value} is taken literally`);
     dir.handler = value;
     if (/^proxy:/i.test(value)) p.backendOnly(`SetHandler ${value}`);
@@ -143,7 +158,7 @@ const EMULATED: CoreDirective[] = [
   }),
   directive('ServerName', RSRC, 'take1', 'The hostname and port of the server', (p, _d, s, [v]) => {
     let value = v as string;
-    if (/[*?]|\[.*\]/.test(value) && !/^\[[0-9a-fA-F:.]+\]/.test(value)) {
+    if (fnmatchTest(value)) {
       throw fail(`Invalid ServerName "${value}" use ServerAlias to set multiple server names.`);
     }
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(value);
@@ -152,7 +167,7 @@ const EMULATED: CoreDirective[] = [
       value = value.slice(scheme[0].length);
     }
     const port = /:(\d*)$/.exec(value);
-    if (port && !/^\[[^\]]*$/.test(value)) {
+    if (port) {
       const n = Number(port[1]);
       if (port[1] === '' || n <= 0 || n > 65535) throw fail(`The port number "${port[1]}" is outside the appropriate range (i.e., 1..65535).`);
       s.serverNamePort = n;

@@ -14,6 +14,24 @@ type HeadersDirective = DirectiveDef<unknown, HeadersDirConf>;
 
 const ACTIONS: readonly HeaderAction[] = ['set', 'setifempty', 'add', 'append', 'merge', 'unset', 'echo', 'edit', 'edit*', 'note'];
 
+const FORMAT_TAGS = new Set(['D', 't', 'e', 's', 'l', 'i', 'b']);
+
+/** parse_format_string/parse_format_tag: every %-tag must be one mod_headers registers. */
+function checkFormat(value: string): void {
+  if (value.startsWith('expr=')) return;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '%') continue;
+    i++;
+    if (i >= value.length || value[i] === '%') continue;
+    if (value[i] === '{') {
+      const close = value.indexOf('}', i);
+      i = close < 0 ? value.length : close + 1;
+    }
+    const tag = value[i] ?? '';
+    if (!FORMAT_TAGS.has(tag)) throw fail(`Unrecognized header format %${tag}`);
+  }
+}
+
 function headerCommand(p: CmdParms, dir: HeadersDirConf, raw: string, request: boolean): void {
   const cursor = { text: raw, pos: 0 };
   let action = getWordConf(cursor);
@@ -75,6 +93,8 @@ function headerCommand(p: CmdParms, dir: HeadersDirConf, raw: string, request: b
       exprCondition = envclause.slice(5);
     } else throw fail(`Unknown parameter: ${envclause}`);
   }
+  if (act === 'edit' || act === 'edit*') checkFormat(editReplacement as string);
+  else if (value !== null) checkFormat(value);
   if (value !== null && value.startsWith('expr=')) p.note('unsupported', `${p.directiveName} ${header}: expr= values are not evaluated`);
   const entry: HeaderDirective = {
     action: act,
