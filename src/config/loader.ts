@@ -21,6 +21,9 @@ import type { Scope, WalkShared } from './scope';
 import { createServerConf } from './server-conf';
 import { walkNodes } from './walker';
 
+/** DOCUMENT_LOCATION of Debian's httpd build (the main server's default DocumentRoot). */
+export const DEBIAN_DOCUMENT_LOCATION = '/var/www/html';
+
 export interface LoadOptions {
   readonly httpdConf: string;
   readonly serverRoot?: string;
@@ -164,6 +167,10 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     warn,
   };
   const main = createServerConf(false, [], null, loadedModules);
+  // core.c create_core_server_config: the main server starts with the compiled-in
+  // DOCUMENT_LOCATION, /var/www/html in Debian's build (obs `apache2 -S`: Main DocumentRoot).
+  const mainCore = main.moduleConfig['core_module'] as { documentRoot: string | undefined };
+  mainCore.documentRoot = DEBIAN_DOCUMENT_LOCATION;
   const scope: Scope = {
     server: main,
     vector: main.lookupDefaults,
