@@ -141,6 +141,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     readOverride: SERVER_OVERRIDE,
     inHtaccess: false,
     warn,
+    ...(collectAll ? { collected: [] as SgError[] } : {}),
   };
   let tree;
   try {
@@ -148,7 +149,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
   } catch (err) {
     if (!isSgError(err)) throw err;
     if (!collectAll) throw err;
-    return { config: null, errors: [err] };
+    return { config: null, errors: [...(ctx.collected ?? []), err] };
   }
   const notes: ConfigNote[] = [];
   const virtualHosts: ServerConf[] = [];
@@ -202,7 +203,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     notes,
     environment: env,
   };
-  return { config, errors: shared.errors };
+  return { config, errors: [...(ctx.collected ?? []), ...shared.errors] };
 }
 
 /** Loads httpd.conf; throws the first fatal error (like `apache2 -t`). */

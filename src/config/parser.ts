@@ -92,8 +92,14 @@ function buildSub(line: LogicalLine, reader: LineReader, ctx: ReadContext, top: 
   const known = ctx.registry.find(cmdName, ctx.loadedModules);
   if (known?.def.execOnRead) {
     const parentName = stack[stack.length - 1]?.displayName ?? null;
-    const nodes = executeReadTime(known, cmdName, args, { reader, ctx, where, text: expanded, parentName });
-    for (const node of nodes) appendNode(top, stack, node);
+    try {
+      const nodes = executeReadTime(known, cmdName, args, { reader, ctx, where, text: expanded, parentName });
+      for (const node of nodes) appendNode(top, stack, node);
+    } catch (err) {
+      // A conditional section's body may be half read: only plain read-time directives go on.
+      if (!ctx.collected || known.def.section || !(err instanceof SgError)) throw err;
+      ctx.collected.push(err);
+    }
     return;
   }
   if (cmdName.startsWith('<')) {
@@ -105,14 +111,19 @@ function buildSub(line: LogicalLine, reader: LineReader, ctx: ReadContext, top: 
     }
     const open = stack[stack.length - 1];
     if (!open) {
-      throw configError('SG_ERR_CONFIG_SECTION', `${cmdName} without matching <${cmdName.slice(2)} section`, where, expanded);
+      const err = configError('SG_ERR_CONFIG_SECTION', `${cmdName} without matching <${cmdName.slice(2)} section`, where, expanded);
+      if (!ctx.collected) throw err;
+      ctx.collected.push(err);
+      return;
     }
     if (!cmdName.endsWith('>')) {
       throw configError('SG_ERR_CONFIG_SECTION', `${cmdName}> directive missing closing '>'`, where, expanded);
     }
     const closing = cmdName.slice(2, -1);
     if (closing.toLowerCase() !== open.displayName.slice(1).toLowerCase()) {
-      throw configError('SG_ERR_CONFIG_SECTION', `Expected </${open.displayName.slice(1)}> but saw ${cmdName.slice(0, -1)}>`, where, expanded);
+      const err = configError('SG_ERR_CONFIG_SECTION', `Expected </${open.displayName.slice(1)}> but saw ${cmdName.slice(0, -1)}>`, where, expanded);
+      if (!ctx.collected) throw err;
+      ctx.collected.push(err);
     }
     stack.pop();
     return;

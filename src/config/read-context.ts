@@ -2,7 +2,7 @@
  * State shared while reading files (Apache's process-wide globals during ap_read_config:
  * ap_server_root, ap_server_config_defines, server_config_defined_vars, the loaded module list).
  */
-import type { SourceLocation } from '../errors';
+import type { SgError, SourceLocation } from '../errors';
 import type { ConfigFs } from './file-access';
 import type { DirectiveRegistry } from './registry';
 
@@ -28,6 +28,12 @@ export interface ReadContext {
    */
   readonly readOverride: number;
   readonly inHtaccess: boolean;
+  /**
+   * `check` mode: read errors that leave the reader in a known state (a failed Include, Define or
+   * LoadModule, a stray or mismatched closing tag) are collected here and reading goes on.
+   * Absent: the first error is thrown, as `apache2 -t` stops.
+   */
+  readonly collected?: SgError[];
   warn(message: string, where: SourceLocation | null): void;
 }
 

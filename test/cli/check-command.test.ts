@@ -74,6 +74,18 @@ test('httpd.conf errors: every collectable one listed with file:line, no Syntax 
   }
 });
 
+test('read errors that leave the reader in a known state are collected too', async () => {
+  const t = tempConf('Include @ROOT@/missing.conf\n</Directory>\nFooBar\nDefine a:b\n');
+  try {
+    const c = capture();
+    assert.equal(await run(['--httpd-conf', t.httpdConf, '--envvars', 'none', '--json'], c.deps), 1);
+    const report = JSON.parse(c.out()) as CheckReport;
+    assert.deepEqual(report.errors.map((e) => e.line), [1, 2, 4, 3]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('usage errors', async () => {
   for (const argv of [[], ['--bogus'], ['--httpd-conf']]) {
     await assert.rejects(run(argv, capture().deps), (err: unknown) => isSgError(err) && err.code === 'SG_ERR_CLI_USAGE');
