@@ -262,4 +262,9 @@ export const MORE_SNIPPETS: readonly Snippet[] = [
   { name: 'directive with trailing >', conf: 'ServerAdmin a>' },
   { name: 'empty section name', conf: '<>\n</>' },
   { name: 'nul byte line', conf: 'ServerAdmin a\u0000 b' },
+  { name: 'requireall only negative', conf: '<Directory />\n<RequireAll>\nRequire not env X\n</RequireAll>\n</Directory>' },
+  { name: 'requireall with requirenone', conf: '<Directory />\n<RequireAll>\n<RequireNone>\nRequire env X\n</RequireNone>\n</RequireAll>\n</Directory>' },
+  { name: 'requireall with requirenone and positive', conf: '<Directory />\n<RequireAll>\nRequire all granted\n<RequireNone>\nRequire env X\nRequire env Y\n</RequireNone>\n</RequireAll>\n</Directory>' },
+  { name: 'empty requireall', conf: '<Directory />\n<RequireAll>\n</RequireAll>\n</Directory>' },
+  { name: 'requireany in requireall with not', conf: '<Directory />\n<RequireAll>\n<RequireAny>\nRequire env A\n</RequireAny>\nRequire not env B\n</RequireAll>\n</Directory>' },
 ];

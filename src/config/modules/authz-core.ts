@@ -113,7 +113,7 @@ export function authzSectionLeave(record: unknown, name: string): string | null 
   const dir = record as AuthzDirConf;
   const stack = openBlocks.get(dir) as Container[];
   const block = stack.pop() as Container;
-  if (block.children.length === 0) return null; // an empty block is dropped
+  if (block.children.length === 0) return `${name}> directive contains no authorization directives`;
   const { container: parent, implicit } = currentContainer(dir);
   if (block.kind === 'none' && parent.kind === 'any') {
     return `${name}> directive has no effect in ${describe(parent, implicit)} directive`;
@@ -121,6 +121,45 @@ export function authzSectionLeave(record: unknown, name: string): string | null 
   if (block.kind !== 'none' && block.kind === parent.kind) parent.children.push(...block.children); // associative
   else parent.children.push(block);
   return null;
+}
+
+type Logic = { readonly op: 'and' | 'or'; readonly negate: boolean };
+const LOGIC: Record<'all' | 'any' | 'none', Logic> = { all: { op: 'and', negate: false }, any: { op: 'or', negate: false }, none: { op: 'or', negate: true } };
+const NAMES: Record<'all' | 'any' | 'none', string> = { all: '<RequireAll>', any: '<RequireAny>', none: '<RequireNone>' };
+
+/** Children as authz_core_check_section sees them after its De Morgan flattening: [negated, block|null]. */
+function flatten(block: Container): Array<{ negate: boolean; block: Container | null }> {
+  const own = LOGIC[block.kind];
+  const out: Array<{ negate: boolean; block: Container | null }> = [];
+  for (const child of block.children) {
+    if (child.kind === 'line') {
+      out.push({ negate: child.line.negate, block: null });
+      continue;
+    }
+    const logic = LOGIC[child.kind];
+    if (logic.negate && logic.op !== own.op) {
+      for (const grand of flatten(child as Container)) out.push({ negate: !grand.negate, block: grand.block });
+    } else out.push({ negate: logic.negate, block: child as Container });
+  }
+  return out;
+}
+
+/**
+ * authz_core_check_config (run by `apache2 -t` too): every section needs at least one
+ * non-negated child; returns Apache's AH01624 message or null.
+ */
+export function checkAuthzRecord(record: AuthzDirConf): string | null {
+  const check = (block: Container, isConf: boolean): string | null => {
+    for (const child of block.children) {
+      if (child.kind !== 'line') {
+        const err = check(child as Container, false);
+        if (err) return err;
+      }
+    }
+    if (flatten(block).some((c) => !c.negate)) return null;
+    return `${isConf ? '<Directory>, <Location>, or similar' : NAMES[block.kind]} directive contains only negative authorization directives`;
+  };
+  return record.require && record.require.kind !== 'line' ? check(record.require as Container, true) : null;
 }
 
 /** merge_authz_core_dir_config. */
