@@ -81,7 +81,7 @@ export function formatReport(report: CheckReport): string {
   }
   out += section(
     'Virtual hosts:',
-    report.virtualHosts.map((v, i) => `${v.addresses.join(' ')}${i === 0 ? '' : ''} ServerName ${v.serverName ?? '(none)'}${v.serverAliases.length ? ` aliases ${v.serverAliases.join(' ')}` : ''}; DocumentRoot ${v.documentRoot ?? '(inherited)'}${v.where ? ` (${v.where})` : ''}`),
+    report.virtualHosts.map((v) => `${v.addresses.join(' ')} ServerName ${v.serverName ?? '(none)'}${v.serverAliases.length ? ` aliases ${v.serverAliases.join(' ')}` : ''}; DocumentRoot ${v.documentRoot ?? '(inherited)'}${v.where ? ` (${v.where})` : ''}`),
   );
   const streaming = report.handlers.filter((h) => h.kind !== 'other');
   const other = report.handlers.filter((h) => h.kind === 'other');

@@ -154,7 +154,6 @@ function conditionalSection(name: string, cmdName: string, args: string, call: R
     const test = testCondition(name, arg, ctx);
     result = negate ? !test : test;
   }
-  void cmdName;
   if (result) return buildContConfig(reader, ctx, name);
   soakEndContainer(reader, name, where);
   return [];

@@ -91,9 +91,8 @@ function multipleArgsCheck(args: SectionArgs, name: string, node: ConfigNode): v
   if (args.extra !== '') throw directiveError('SG_ERR_CONFIG_SECTION', `Multiple ${name}> arguments not (yet) supported.`, node);
 }
 
-export function walkSection(node: ConfigNode, reg: RegisteredDirective, scope: Scope, shared: WalkShared, previous: ConfigNode | null): void {
+export function walkSection(node: ConfigNode, reg: RegisteredDirective, scope: Scope, shared: WalkShared): void {
   const name = reg.def.name;
-  void previous;
   switch (name) {
     case '<VirtualHost':
       return virtualHost(node, scope, shared);
@@ -272,9 +271,7 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
 function unsupportedSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
   if (sectionArgText(node.args) === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
   const vector = sectionVector(null, shared);
-  const server = scope.server;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'location', name, path: node.args, override: SECTION_OVERRIDE }), shared);
-  void server;
   const reason = name.startsWith('<Proxy') ? 'forward-proxy and balancer sections are not emulated' : 'provider aliases are not emulated';
   shared.notes.push({ kind: name.startsWith('<Proxy') ? 'ignored' : 'failClosed', directive: name, reason, where: node.where, scope: scope.path });
   if (!name.startsWith('<Proxy')) {

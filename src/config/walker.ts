@@ -28,15 +28,13 @@ export function report(shared: WalkShared, err: SgError): void {
 
 /** ap_walk_config: every node of a list, in order. */
 export function walkNodes(nodes: readonly ConfigNode[], scope: Scope, shared: WalkShared): void {
-  let previous: ConfigNode | null = null;
   for (const node of nodes) {
     try {
-      walkNode(node, scope, shared, previous);
+      walkNode(node, scope, shared);
     } catch (err) {
       if (!isSgError(err)) throw err;
       report(shared, err.where ? err : directiveError(err.code, err.message, node));
     }
-    previous = node;
   }
 }
 
@@ -44,7 +42,7 @@ function nearestParentName(scope: Scope): string | null {
   return scope.sectionNames.length > 0 ? (scope.sectionNames[scope.sectionNames.length - 1] as string) : null;
 }
 
-function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared, previous: ConfigNode | null): void {
+function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared): void {
   const reg = shared.registry.find(node.name, shared.loadedModules);
   if (!reg) {
     if (scope.override & NONFATAL_UNKNOWN) {
@@ -70,7 +68,7 @@ function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared, previous: 
     if (message) throw directiveError('SG_ERR_CONFIG_CONTEXT', message, node);
   }
   if (reg.def.section) {
-    walkSection(node, reg, scope, shared, previous);
+    walkSection(node, reg, scope, shared);
     return;
   }
   invokeDirective(node, reg, scope, shared);

@@ -49,8 +49,8 @@ function currentContainer(dir: AuthzDirConf): { container: Container; implicit: 
   return { container: dir.require as Container, implicit: true };
 }
 
-function describe(container: Container, implicit: boolean): string {
-  void implicit;
+/** format_authz_command for a section (the implicit one of a scope is a <RequireAny>). */
+function describe(container: Container): string {
   return container.kind === 'all' ? '<RequireAll>' : container.kind === 'none' ? '<RequireNone>' : '<RequireAny>';
 }
 
@@ -90,9 +90,9 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   const lower = provider.toLowerCase();
   const args = splitWords(argText);
   checkProviderArgs(lower, args);
-  const { container, implicit } = currentContainer(dir);
+  const { container } = currentContainer(dir);
   if (negate && container.kind === 'any') {
-    throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container, implicit)} directive`);
+    throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container)} directive`);
   }
   const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit };
   container.children.push({ kind: 'line', line });
@@ -114,9 +114,9 @@ export function authzSectionLeave(record: unknown, name: string): string | null 
   const stack = openBlocks.get(dir) as Container[];
   const block = stack.pop() as Container;
   if (block.children.length === 0) return `${name}> directive contains no authorization directives`;
-  const { container: parent, implicit } = currentContainer(dir);
+  const { container: parent } = currentContainer(dir);
   if (block.kind === 'none' && parent.kind === 'any') {
-    return `${name}> directive has no effect in ${describe(parent, implicit)} directive`;
+    return `${name}> directive has no effect in ${describe(parent)} directive`;
   }
   if (block.kind !== 'none' && block.kind === parent.kind) parent.children.push(...block.children); // associative
   else parent.children.push(block);

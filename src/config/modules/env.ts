@@ -12,7 +12,8 @@ type EnvDirective = DirectiveDef<unknown, EnvDirConf>;
 type Entry = readonly [string, string | null];
 
 function setVar(dir: EnvDirConf, name: string, value: string | null): void {
-  const kept = value === null ? dir.vars.filter(([n, v]) => n !== name || v === null) : dir.vars.filter(([n, v]) => n !== name || v === null);
+  // Earlier values of the name go; a queued UnsetEnv of it stays (the merge unsets, then sets).
+  const kept = dir.vars.filter(([n, v]) => n !== name || v === null);
   dir.vars = [...kept, [name, value] as Entry];
 }
 
