@@ -140,7 +140,9 @@ function checkAuthz(servers: readonly ServerConf[], shared: WalkShared): void {
       const message = checkAuthzRecord(authz);
       if (!message) continue;
       const first = authz.require && authz.require.kind !== 'line' ? firstLine(authz.require) : null;
-      report(shared, new SgError('SG_ERR_CONFIG_DIRECTIVE', { text: message }, first ? { where: first } : {}));
+      // An empty implicit section only follows a Require that was already reported as an error.
+      if (!first) continue;
+      report(shared, new SgError('SG_ERR_CONFIG_DIRECTIVE', { text: message }, { where: first }));
     }
   }
 }
