@@ -40,7 +40,7 @@ test('any text → LoadedConfig or SgErrors with file:line (httpd.conf)', () => 
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env["SG_PROPERTY_RUNS"] ?? 300) },
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -65,7 +65,7 @@ test('any text → vector or SgError with file:line (.htaccess)', () => {
           assert.ok((err.where?.line ?? 0) >= 1);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env["SG_PROPERTY_RUNS"] ?? 300) },
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
