@@ -118,7 +118,7 @@ export function buildReport(config: LoadedConfig | null, errors: readonly SgErro
         handlersOf(file.vector, file.file, handlers);
         const core = coreDir(file.vector);
         if (core.failClosed) reportErrors.push({ file: file.file, line: null, code: 'SG_ERR_ROUTING_FAIL_CLOSED', message: core.failClosed });
-        for (const ifSection of core.ifSections) {
+        for (const ifSection of core.ifSections ?? []) {
           reportErrors.push({ file: ifSection.where.file, line: ifSection.where.line, code: 'SG_ERR_CONFIG_UNSUPPORTED', message: `<If ${ifSection.path}> is not evaluated (ap_expr)` });
         }
         if (core.backendOnly) notes.push({ kind: 'backendOnly', directive: '.htaccess', reason: core.backendOnly, where: { file: file.file, line: 0 }, scope: file.dir });

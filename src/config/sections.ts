@@ -197,7 +197,8 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
   const override = scope.inHtaccess ? scope.override : SECTION_OVERRIDE;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'if', name, path: scope.path ?? expr, override }), shared);
   const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where };
-  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : coreRecord(scope).ifSections;
+  const core = coreRecord(scope);
+  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : (core.ifSections ??= []);
   // ap_add_if_conf: an <Else>/<ElseIf> needs an <If>/<ElseIf> as the scope's previous if-section.
   if (name !== '<If') {
     const last = list[list.length - 1];

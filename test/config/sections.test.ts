@@ -44,7 +44,7 @@ test('<Limit> scopes Require lines; <If> is recorded and fails its scope closed 
   assert.deepEqual(line.line.limit, { methods: ['POST', 'PUT'], except: false });
   const i = config.mainServer.directorySections.find((s) => s.path === '/i/')!;
   assert.match(coreDir(i.config).failClosed ?? '', /not evaluated/);
-  assert.equal(coreDir(i.config).ifSections.length, 1);
+  assert.equal(coreDir(i.config).ifSections?.length, 1);
   const h = config.mainServer.directorySections.find((s) => s.path === '/h/')!;
   assert.equal(coreDir(h.config).failClosed, undefined);
   assert.ok(config.notes?.some((n) => n.kind === 'unsupported' && n.directive === '<If'));

@@ -94,9 +94,9 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   if (negate && container.kind === 'any') {
     throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container)} directive`);
   }
-  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit };
+  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit ?? null };
   container.children.push({ kind: 'line', line });
-  if (!EVALUATED.has(lower)) p.failClosed(`Require ${lower} cannot be evaluated by smoothgate`);
+  if (!EVALUATED.has(lower)) p.failClosed?.(`Require ${lower} cannot be evaluated by smoothgate`);
 }
 
 /** Called by the walker (sections.ts) before walking a <RequireAll|Any|None> block. */

@@ -70,12 +70,12 @@ const EMULATED: CoreDirective[] = [
   directive('AddDefaultCharset', orClass('FileInfo'), 'take1', 'The name of the default charset to add to any Content-Type without one or \'Off\' to disable', (p, dir, _s, [v]) => {
     const lower = (v as string).toLowerCase();
     dir.addDefaultCharset = lower === 'off' ? 'off' : lower === 'on' ? 'iso-8859-1' : (v as string);
-    p.note('ignored', 'AddDefaultCharset is recorded; smoothgate adds no charset to proxied or streamed responses');
+    p.note?.('ignored', 'AddDefaultCharset is recorded; smoothgate adds no charset to proxied or streamed responses');
   }),
   directive('DocumentRoot', RSRC, 'take1', 'Root directory of the document tree', (p, _d, s, [v]) => {
     const path = rootRelative(p, v as string);
     const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-    if (p.statKind(path) !== 'directory') {
+    if ((p.statKind?.(path) ?? 'directory') !== 'directory') {
       if (p.server.isVirtual) p.warn(`Warning: DocumentRoot [${path}] does not exist`);
       else throw fail(`DocumentRoot '${path}' is not a directory, or is not readable`);
     }
@@ -96,18 +96,18 @@ const EMULATED: CoreDirective[] = [
   directive('SetHandler', orClass('FileInfo'), 'take1', 'a handler name that overrides any other configured handler', (p, dir, _s, [v]) => {
     const value = v as string;
     checkStringExpression(value);
-    if (value.includes('%{')) p.note('unsupported', `SetHandler expression ${value} is taken literally`);
+    if (value.includes('%{')) p.note?.('unsupported', `SetHandler expression ${value} is taken literally`);
     dir.handler = value;
-    if (/^proxy:/i.test(value)) p.backendOnly(`SetHandler ${value}`);
+    if (/^proxy:/i.test(value)) p.backendOnly?.(`SetHandler ${value}`);
   }),
   directive('SetOutputFilter', orClass('FileInfo'), 'take1', 'filter (or ; delimited list of filters) to be run on the request content', (p, dir, _s, [v]) => {
     dir.outputFilters = v as string;
     const others = (v as string).split(';').filter((f) => f !== '' && f.toUpperCase() !== 'DEFLATE');
-    if (others.length > 0) p.backendOnly(`SetOutputFilter ${others.join(';')}`);
+    if (others.length > 0) p.backendOnly?.(`SetOutputFilter ${others.join(';')}`);
   }),
   directive('SetInputFilter', orClass('FileInfo'), 'take1', 'filter (or ; delimited list of filters) to be run on the request body', (p, dir, _s, [v]) => {
     dir.inputFilters = v as string;
-    p.backendOnly(`SetInputFilter ${v}`);
+    p.backendOnly?.(`SetInputFilter ${v}`);
   }),
   directive('LimitInternalRecursion', RSRC, 'take12', 'maximum recursion depth of internal redirects and subrequests', (_p, _d, s, [a, b]) => {
     const redirects = atoi(a as string);

@@ -19,7 +19,7 @@ function setVar(dir: EnvDirConf, name: string, value: string | null): void {
 
 const DIRECTIVES: EnvDirective[] = [
   directive('PassEnv', orClass('FileInfo'), 'iterate', 'a list of environment variables to pass to CGI.', (p, dir, _s, [name]) => {
-    const value = p.getEnv(name as string);
+    const value = p.getEnv?.(name as string);
     if (value === undefined) p.warn(`PassEnv variable ${name} was undefined`);
     else setVar(dir, name as string, value);
   }),

@@ -23,7 +23,7 @@ export const filterModule: ModuleDef<unknown, FilterDirConf> = {
       next.set((type as string).toLowerCase(), [...(next.get((type as string).toLowerCase()) ?? []), ...names]);
       dir.byType = next;
       const others = names.filter((f) => f.toUpperCase() !== 'DEFLATE');
-      if (others.length > 0) p.backendOnly(`AddOutputFilterByType ${others.join(';')}`);
+      if (others.length > 0) p.backendOnly?.(`AddOutputFilterByType ${others.join(';')}`);
     }),
     ...['FilterDeclare', 'FilterProvider', 'FilterChain', 'FilterProtocol', 'FilterTrace'].map((n) =>
       ignored(n, RSRC_ACCESS, 'takeArgv', 'mod_filter chains are not emulated'),

@@ -89,13 +89,13 @@ function headerCommand(p: CmdParms, dir: HeadersDirConf, raw: string, request: b
       if (name === '' || name === '!') throw fail('error: missing environment variable name. envclause should be in the form env=envar ');
       envCondition = name.startsWith('!') ? { name: name.slice(1), negate: true } : { name, negate: false };
     } else if (lower.startsWith('expr=')) {
-      p.note('unsupported', `${p.directiveName} ${header}: expr= conditions are not evaluated (the header is never applied)`);
+      p.note?.('unsupported', `${p.directiveName} ${header}: expr= conditions are not evaluated (the header is never applied)`);
       exprCondition = envclause.slice(5);
     } else throw fail(`Unknown parameter: ${envclause}`);
   }
   if (act === 'edit' || act === 'edit*') checkFormat(editReplacement as string);
   else if (value !== null) checkFormat(value);
-  if (value !== null && value.startsWith('expr=')) p.note('unsupported', `${p.directiveName} ${header}: expr= values are not evaluated`);
+  if (value !== null && value.startsWith('expr=')) p.note?.('unsupported', `${p.directiveName} ${header}: expr= values are not evaluated`);
   const entry: HeaderDirective = {
     action: act,
     header,

@@ -114,15 +114,15 @@ export function parseTypesFile(text: string): Map<string, string> {
 }
 
 const DIRECTIVES: MimeDirective[] = [
-  addInfo('AddCharset', 'charset', 'a charset (e.g., iso-2022-jp), followed by one or more file extensions', (p) => p.note('ignored', 'AddCharset: charset parameters are recorded; negotiation is not emulated')),
+  addInfo('AddCharset', 'charset', 'a charset (e.g., iso-2022-jp), followed by one or more file extensions', (p) => p.note?.('ignored', 'AddCharset: charset parameters are recorded; negotiation is not emulated')),
   addInfo('AddEncoding', 'encoding', 'an encoding (e.g., gzip), followed by one or more file extensions'),
   addInfo('AddHandler', 'handler', 'a handler name followed by one or more file extensions', (p, value) => {
-    if (/^(cgi-script|php|proxy:|fcgid|application\/x-httpd-php)/i.test(value)) p.backendOnly(`AddHandler ${value}`);
+    if (/^(cgi-script|php|proxy:|fcgid|application\/x-httpd-php)/i.test(value)) p.backendOnly?.(`AddHandler ${value}`);
   }),
   addInfo('AddInputFilter', 'outputFilters', 'input filter name (or ; delimited names) followed by one or more file extensions'),
   addInfo('AddLanguage', 'language', 'a language (e.g., fr), followed by one or more file extensions'),
   addInfo('AddOutputFilter', 'outputFilters', 'output filter name (or ; delimited names) followed by one or more file extensions', (p, value) => {
-    if (value.split(';').some((f) => f !== '' && f.toUpperCase() !== 'DEFLATE')) p.backendOnly(`AddOutputFilter ${value}`);
+    if (value.split(';').some((f) => f !== '' && f.toUpperCase() !== 'DEFLATE')) p.backendOnly?.(`AddOutputFilter ${value}`);
   }),
   addInfo('AddType', 'forcedType', 'a mime type followed by one or more file extensions'),
   directive('DefaultLanguage', orClass('FileInfo'), 'take1', 'language to use for documents with no other language file extension', (_p, dir, _s, [v]) => {

@@ -95,7 +95,7 @@ function buildModule(c: Catalogue): ModuleDef {
     sourceName: c.sourceName,
     directives: c.entries.map(([name, ctx, syntax]) =>
       c.effect === 'backend'
-        ? directive<unknown, unknown>(name, CTX[ctx], syntax ?? 'take1', '', (p) => p.backendOnly(`${name}: ${c.reason}`))
+        ? directive<unknown, unknown>(name, CTX[ctx], syntax ?? 'take1', '', (p) => p.backendOnly?.(`${name}: ${c.reason}`))
         : ignored(name, CTX[ctx], syntax ?? 'take1', c.reason),
     ),
   };

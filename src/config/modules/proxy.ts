@@ -82,7 +82,7 @@ const DIRECTIVES: ProxyDirective[] = [
   }),
   directive('ProxyRequests', RSRC, 'flag', 'on if the true proxy requests should be accepted', (p, _d, s, [v]) => {
     s.proxyRequests = v === 'on';
-    if (v === 'on') p.note('ignored', 'ProxyRequests On: smoothgate is not a forward proxy');
+    if (v === 'on') p.note?.('ignored', 'ProxyRequests On: smoothgate is not a forward proxy');
   }),
   container('<Proxy', RSRC, 'Container for directives affecting resources located in the proxied location'),
   container('<ProxyMatch', RSRC, 'Container for directives affecting resources located in the proxied location, in regular expression syntax'),

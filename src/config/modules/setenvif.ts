@@ -32,7 +32,7 @@ function addEntry(p: CmdParms, dir: SetEnvIfConf, server: SetEnvIfConf, attribut
     if (restOf(cursor) === '') break;
   }
   const entry: SetEnvIfEntry = { attribute, attributeIsRegex, regex, assignments, where: p.where };
-  const target = p.path === null && !p.inHtaccess ? server : dir;
+  const target = p.path === null && p.inHtaccess !== true ? server : dir;
   target.entries = [...target.entries, entry];
 }
 
@@ -52,7 +52,7 @@ const DIRECTIVES: SetEnvIfDirective[] = [
   ),
   directive('SetEnvIfExpr', orClass('FileInfo'), 'raw', 'an expression and a list of variables.', (p, _d, _s, [raw]) => {
     if (getWordConf({ text: raw as string, pos: 0 }) === '') throw fail('Missing expression for SetEnvIfExpr');
-    p.note('unsupported', 'SetEnvIfExpr expressions are not evaluated (the variables are never set)');
+    p.note?.('unsupported', 'SetEnvIfExpr expressions are not evaluated (the variables are never set)');
   }),
 ];
 
