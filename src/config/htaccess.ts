@@ -33,11 +33,23 @@ export function overrideSetOf(core: CoreDirConf): OverrideSet | null {
   };
 }
 
+const loadedCache = new WeakMap<LoadedConfig, Map<string, string>>();
+
+/** id → source name of the loaded modules, computed once per configuration. */
+function loadedModulesOf(config: LoadedConfig): Map<string, string> {
+  let map = loadedCache.get(config);
+  if (!map) {
+    map = new Map([...config.loadedModules].map((id): [string, string] => [id, directiveRegistry().sourceNameOf(id)]));
+    loadedCache.set(config, map);
+  }
+  return map;
+}
+
 /** HUGE_STRING_LEN of httpd. */
 const HTACCESS_MAX_LINE_BYTES = 8192;
 
 export function parseHtaccess(text: string, file: string, dirPath: string, override: OverrideSet, server: ServerConf, config: LoadedConfig): DirConfigVector {
-  const loadedModules = new Map([...config.loadedModules].map((id): [string, string] => [id, directiveRegistry().sourceNameOf(id)]));
+  const loadedModules = loadedModulesOf(config);
   const env = config.environment ?? {};
   const warnings: string[] = [];
   const warn = (message: string, where: { file: string; line: number } | null): void => {
