@@ -207,10 +207,44 @@ const EMULATED: CoreDirective[] = [
     const text = (raw as string).replace(/^"(.*)"$/, '$1');
     throw fail(text);
   }),
-  directive('Listen', RSRC, 'take12', 'A port number or a numeric IP address and a port number, and an optional protocol', (p, _d, _s, args) => {
-    listenSink(p.server).push(args.join(' '));
+  directive('Listen', RSRC, 'takeArgv', 'A port number or a numeric IP address and a port number, and an optional protocol', (p, _d, _s, args) => {
+    if (args.length < 1 || args.length > 2) throw fail('Listen requires 1 or 2 arguments.');
+    const parsed = parseAddrPort(args[0] as string);
+    if (!parsed) throw fail('Invalid address or port');
+    if (parsed.port === 0) throw fail('Port must be specified');
+    const sink = listenSink(p.server);
+    const key = `${parsed.host ?? '*'}:${parsed.port}`;
+    if (sink.some((line) => listenKey(line) === key)) throw fail('Cannot define multiple Listeners on the same IP:port');
+    sink.push(args.join(' '));
   }, { notIn: GLOBAL_ONLY }),
 ];
+
+/** apr_parse_addr_port: "80", "host:80", "[v6]:80", "host" (port 0); null when malformed. */
+function parseAddrPort(text: string): { host: string | null; port: number } | null {
+  let host: string | null;
+  let portText: string | null;
+  const v6 = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+  if (v6) {
+    host = v6[1] as string;
+    portText = v6[2] ?? null;
+  } else if (/^\d+$/.test(text)) {
+    host = null;
+    portText = text;
+  } else {
+    const colon = text.lastIndexOf(':');
+    host = colon < 0 ? text : text.slice(0, colon);
+    portText = colon < 0 ? null : text.slice(colon + 1);
+    if (host === '' ) return null;
+  }
+  if (portText === null || portText === '') return { host: host === '*' ? null : host, port: 0 };
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535 || Number(portText) === 0) return null;
+  return { host: host === '*' ? null : host, port: Number(portText) };
+}
+
+function listenKey(line: string): string {
+  const parsed = parseAddrPort(line.split(' ')[0] as string);
+  return parsed ? `${parsed.host ?? '*'}:${parsed.port}` : line;
+}
 
 /** Listen lines are collected on the main server object and moved to LoadedConfig by the loader. */
 const listens = new WeakMap<object, string[]>();
