@@ -261,8 +261,8 @@ const T = 'process tuning: smoothgate.yaml covers the role';
 const IGNORED: DirectiveDef[] = [
   ...['Timeout', 'ServerTokens', 'TraceEnable', 'PidFile', 'ScoreBoardFile', 'MaxRequestsPerChild', 'MaxConnectionsPerChild', 'CoreDumpDirectory',
     'MaxMemFree', 'ThreadStackSize', 'EnableExceptionHook', 'ListenBacklog', 'ListenCoresBucketsRatio', 'SendBufferSize', 'ReceiveBufferSize',
-    'ProtocolsHonorOrder', 'ServerPath', 'FlushMaxThreshold', 'FlushMaxPipelined', 'GprofDir', 'NameVirtualHost', 'Protocol', 'MaxRanges',
-    'MaxRangeOverlaps', 'MaxRangeReversals'].map((n) => ignored(n, RSRC, 'take1', T)),
+    'ProtocolsHonorOrder', 'ServerPath', 'FlushMaxThreshold', 'FlushMaxPipelined', 'GprofDir', 'NameVirtualHost', 'Protocol'].map((n) => ignored(n, RSRC, 'take1', T)),
+  ...['MaxRanges', 'MaxRangeOverlaps', 'MaxRangeReversals'].map((n) => ignored(n, RSRC_ACCESS, 'take1', T)),
   ignored('ErrorLog', RSRC, 'take1', 'error logs are structured JSON on stderr (smoothgate.yaml log.*)'),
   ignored('Mutex', RSRC, 'raw', T),
   ignored('ErrorLogFormat', RSRC, 'take12', 'logging is configured in smoothgate.yaml'),
