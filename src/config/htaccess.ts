@@ -73,6 +73,7 @@ export function parseHtaccess(text: string, file: string, dirPath: string, overr
     files: [],
     includeDepth: 0,
     readOverride: overrideBits,
+    readOverrideList: override.directiveList,
     inHtaccess: true,
     warn,
   };

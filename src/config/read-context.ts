@@ -27,6 +27,8 @@ export interface ReadContext {
    * AllowOverride bits for an .htaccess file.
    */
   readonly readOverride: number;
+  /** .htaccess only: AllowOverrideList names (lower case), which invoke_cmd admits as well. */
+  readonly readOverrideList?: ReadonlySet<string>;
   readonly inHtaccess: boolean;
   /**
    * `check` mode: read errors that leave the reader in a known state (a failed Include, Define or

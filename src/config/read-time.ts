@@ -45,7 +45,7 @@ export function executeReadTime(reg: RegisteredDirective, cmdName: string, args:
   const { ctx, where } = call;
   const name = reg.def.name;
   // invoke_cmd's override test: only an .htaccess file can fail it for these directives.
-  if ((ctx.readOverride & reg.reqOverride) === 0) {
+  if ((ctx.readOverride & reg.reqOverride) === 0 && !ctx.readOverrideList?.has(name.toLowerCase())) {
     if (ctx.readOverride & NONFATAL_OVERRIDE) {
       ctx.warn(`${name} in .htaccess forbidden by AllowOverride`, where);
       if (reg.def.section) soakEndContainer(call.reader, name, where);

@@ -67,6 +67,7 @@ test('AllowOverrideList admits named directives; Nonfatal=Override/Unknown turn 
   const vec = parse(config, '/l/', 'DirectoryIndex l.html\n');
   assert.deepEqual(dirDir(vec)?.index, ['l.html']);
   assert.equal(errorOf(() => parse(config, '/l/', 'AddType a/b .c\n')).message, 'AddType not allowed here');
+  assert.equal(errorOf(() => parse(config, '/l/', '<IfModule mod_dir.c>\nDirectoryIndex x\n</IfModule>\n')).message, '<IfModule not allowed here');
   const n = parse(config, '/n/', 'Require all denied\nBogusDirective\nAddType a/b .c\n');
   assert.ok(n['mime_module']);
 });
