@@ -5,6 +5,7 @@
  * start_cond_section and the test_* callbacks, set_server_root; modules/core/mod_so.c load_module;
  * modules/metadata/mod_version.c start_ifversion. SPEC-NOTES §4.1.6–4.1.7.
  */
+import { resolve } from 'node:path';
 import { SgError, isSgError, type SourceLocation } from '../errors';
 import { splitForSyntax } from './arity';
 import { NONFATAL_OVERRIDE } from './context-flags';
@@ -118,8 +119,9 @@ function defineOrUndefine(define: boolean, words: string[], call: ReadTimeCall):
 
 function setServerRoot(arg: string, call: ReadTimeCall): void {
   const { ctx } = call;
-  const path = arg.startsWith('/') ? arg.replace(/\/+$/, '') || '/' : null;
-  if (path === null || ctx.fs.kind(path) !== 'directory') {
+  // apr_filepath_merge(NULL, arg): a relative ServerRoot is relative to the working directory.
+  const path = resolve(arg);
+  if (ctx.fs.kind(path) !== 'directory') {
     throw configError('SG_ERR_CONFIG_READ', 'ServerRoot must be a valid directory', call.where, call.text);
   }
   ctx.serverRoot = path;
