@@ -72,6 +72,7 @@ export function parseHtaccess(text: string, file: string, dirPath: string, overr
     fs: nodeConfigFs,
     files: [],
     includeDepth: 0,
+    conditionalDepth: 0,
     readOverride: overrideBits,
     readOverrideList: override.directiveList,
     inHtaccess: true,

@@ -177,6 +177,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     fs,
     files,
     includeDepth: 0,
+    conditionalDepth: 0,
     readOverride: SERVER_OVERRIDE,
     inHtaccess: false,
     warn,

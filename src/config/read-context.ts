@@ -22,6 +22,8 @@ export interface ReadContext {
   readonly files: string[];
   /** Include nesting (AP_MAX_INCLUDE_DEPTH = 128). */
   includeDepth: number;
+  /** Nesting of true <IfModule>/<IfDefine>/… sections being read. */
+  conditionalDepth: number;
   /**
    * invoke_cmd's override bits for read-time directives: the server's for httpd.conf, the
    * AllowOverride bits for an .htaccess file.

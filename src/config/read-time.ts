@@ -156,7 +156,7 @@ function conditionalSection(name: string, cmdName: string, args: string, call: R
     const test = testCondition(name, arg, ctx);
     result = negate ? !test : test;
   }
-  if (result) return buildContConfig(reader, ctx, name);
+  if (result) return buildContConfig(reader, ctx, name, where);
   soakEndContainer(reader, name, where);
   return [];
 }
