@@ -18,6 +18,7 @@ import { createDirVector, recordFor } from './dir-vector';
 import { getWordConf, restOf, sectionArgText } from './lexer';
 import type { ContextKind, SectionConf, ServerConf } from './module';
 import { compileApacheRegex } from './regex';
+import { checkBoolExpression } from './expr-syntax';
 import type { RegisteredDirective } from './registry';
 import type { Scope, WalkShared } from './scope';
 import type { ConfigNode } from './tree';
@@ -190,12 +191,19 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
   if (limitMessage) throw directiveError('SG_ERR_CONFIG_CONTEXT', limitMessage, node);
   const argText = sectionArgText(node.args);
   if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
-  const expr = argText.trim();
-  if (name === '<Else' && expr !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
-  if (name !== '<Else' && expr === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
+  // ifsection: the condition is the first word (quotes removed); more words are an error.
+  const cursor = { text: argText, pos: 0 };
+  const expr = getWordConf(cursor);
+  if (name === '<Else' && argText.trim() !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
+  if (name !== '<Else' && argText.trim() === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
+  if (name !== '<Else') {
+    const syntax = checkBoolExpression(expr);
+    if (syntax) throw directiveError('SG_ERR_CONFIG_SECTION', `Cannot parse condition clause: ${syntax}`, node);
+  }
   const vector = sectionVector(expr, shared);
   const override = scope.inHtaccess ? scope.override : SECTION_OVERRIDE;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'if', name, path: scope.path ?? expr, override }), shared);
+  if (name !== '<Else' && restOf(cursor) !== '') throw directiveError('SG_ERR_CONFIG_SECTION', `Multiple ${name}> arguments not supported.`, node);
   const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where };
   const core = coreRecord(scope);
   const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : (core.ifSections ??= []);

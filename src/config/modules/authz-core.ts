@@ -8,6 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { getWordConf, restOf, splitWords } from '../lexer';
+import { checkBoolExpression } from '../expr-syntax';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import type { AuthzDirConf, RequireBlock, RequireLine } from '../records';
 import { directive, fail, orClass, RSRC } from './define';
@@ -77,6 +78,17 @@ function checkProviderArgs(provider: string, args: string[]): void {
   }
 }
 
+/**
+ * expr_parse_config: the rest of the line is an ap_expr; surrounding double quotes are removed
+ * (obs: `Require expr "…"` parses, `Require expr 'true'` is a string and fails).
+ */
+function checkRequireExpr(argText: string): void {
+  const trimmed = argText.trim();
+  const expr = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+  const syntax = checkBoolExpression(expr);
+  if (syntax) throw fail(`Cannot parse expression in require line: ${syntax}`);
+}
+
 function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   const cursor = { text: raw, pos: 0 };
   let provider = getWordConf(cursor);
@@ -90,6 +102,7 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   const lower = provider.toLowerCase();
   const args = splitWords(argText);
   checkProviderArgs(lower, args);
+  if (lower === 'expr') checkRequireExpr(argText);
   const { container } = currentContainer(dir);
   if (negate && container.kind === 'any') {
     throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container)} directive`);

@@ -7,6 +7,7 @@
 import { getWordConf, restOf } from '../lexer';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import { compileApacheRegex } from '../regex';
+import { checkBoolExpression } from '../expr-syntax';
 import type { HeaderAction, HeaderDirective, HeadersDirConf } from '../records';
 import { directive, fail, orClass } from './define';
 
@@ -89,6 +90,8 @@ function headerCommand(p: CmdParms, dir: HeadersDirConf, raw: string, request: b
       if (name === '' || name === '!') throw fail('error: missing environment variable name. envclause should be in the form env=envar ');
       envCondition = name.startsWith('!') ? { name: name.slice(1), negate: true } : { name, negate: false };
     } else if (lower.startsWith('expr=')) {
+      const syntax = checkBoolExpression(envclause.slice(5));
+      if (syntax) throw fail(`Can't parse envclause/expression: ${syntax}`);
       p.note?.('unsupported', `${p.directiveName} ${header}: expr= conditions are not evaluated (the header is never applied)`);
       exprCondition = envclause.slice(5);
     } else throw fail(`Unknown parameter: ${envclause}`);
