@@ -64,7 +64,7 @@ export interface CoreDirConf {
   ifSections?: SectionConf[];
   /** LimitRequestBody in bytes (0 = unlimited; undefined: inherit). */
   limitRequestBody?: number | undefined;
-  /** ServerSignature, FileETag … are not modelled. */
+  // ServerSignature, FileETag … are not modelled.
 }
 
 export interface CoreServerConf {
