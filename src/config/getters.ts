@@ -71,5 +71,5 @@ export function deflateDir(vec: DirConfigVector, loadedModules: ReadonlySet<stri
 /** Options in force for a merged core record (FollowSymLinks when nothing set any). */
 export function effectiveOptions(core: CoreDirConf): ReadonlySet<OptionName> {
   if (core.optionBits !== undefined) return optionNames(core.optionBits);
-  return optionNames((4 & ~core.optionRemoveBits) | core.optionAddBits);
+  return optionNames((4 & ~(core.optionRemoveBits ?? 0)) | (core.optionAddBits ?? 0));
 }

@@ -11,6 +11,7 @@ import { nodeConfigFs } from './file-access';
 import { directiveRegistry } from './loader';
 import type { DirConfigVector, LoadedConfig, OverrideClass, OverrideSet, ServerConf } from './module';
 import { LineReader, buildConfig } from './parser';
+import { readLogicalLines } from './lexer';
 import type { ReadContext } from './read-context';
 import type { CoreDirConf } from './records';
 import type { Scope, WalkShared } from './scope';
@@ -32,8 +33,23 @@ export function overrideSetOf(core: CoreDirConf): OverrideSet | null {
   };
 }
 
+const loadedCache = new WeakMap<LoadedConfig, Map<string, string>>();
+
+/** id → source name of the loaded modules, computed once per configuration. */
+function loadedModulesOf(config: LoadedConfig): Map<string, string> {
+  let map = loadedCache.get(config);
+  if (!map) {
+    map = new Map([...config.loadedModules].map((id): [string, string] => [id, directiveRegistry().sourceNameOf(id)]));
+    loadedCache.set(config, map);
+  }
+  return map;
+}
+
+/** HUGE_STRING_LEN of httpd. */
+const HTACCESS_MAX_LINE_BYTES = 8192;
+
 export function parseHtaccess(text: string, file: string, dirPath: string, override: OverrideSet, server: ServerConf, config: LoadedConfig): DirConfigVector {
-  const loadedModules = new Map([...config.loadedModules].map((id): [string, string] => [id, directiveRegistry().sourceNameOf(id)]));
+  const loadedModules = loadedModulesOf(config);
   const env = config.environment ?? {};
   const warnings: string[] = [];
   const warn = (message: string, where: { file: string; line: number } | null): void => {
@@ -56,12 +72,20 @@ export function parseHtaccess(text: string, file: string, dirPath: string, overr
     fs: nodeConfigFs,
     files: [],
     includeDepth: 0,
+    conditionalDepth: 0,
     readOverride: overrideBits,
+    readOverrideList: override.directiveList,
     inHtaccess: true,
     warn,
   };
   try {
-    const tree = buildConfig(LineReader.fromText(file, text), ctx);
+    const lines = readLogicalLines(text);
+    // ap_parse_htaccess reads with HUGE_STRING_LEN (8192) as the line limit, not httpd.conf's 16 MiB.
+    const tooLong = lines.find((l) => Buffer.byteLength(l.text) >= HTACCESS_MAX_LINE_BYTES);
+    if (tooLong) {
+      throw new SgError('SG_ERR_CONFIG_SYNTAX', { text: `Error reading ${file} at line ${tooLong.line}: Line too long` }, { where: { file, line: tooLong.line } });
+    }
+    const tree = buildConfig(new LineReader(file, lines), ctx);
     const vector: Record<string, unknown> = { ...createDirVector(dirPath, loadedModules) };
     const shared: WalkShared = {
       registry: ctx.registry,

@@ -59,11 +59,13 @@ export function readLogicalLines(text: string): LogicalLine[] {
       let piece = text.slice(pos, newline);
       pos = newline + 1;
       if (piece.endsWith('\r')) piece = piece.slice(0, -1);
-      if (piece.endsWith('\\')) {
-        buffer += piece.slice(0, -1);
+      // Apache looks at the last byte of the whole buffer, so an empty line after a kept
+      // backslash ("a\\" then "") continues again.
+      buffer += piece;
+      if (buffer.endsWith('\\')) {
+        buffer = buffer.slice(0, -1);
         continue;
       }
-      buffer += piece;
       break;
     }
     const nul = buffer.indexOf('\0');

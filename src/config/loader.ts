@@ -9,17 +9,21 @@ import { SERVER_OVERRIDE } from './context-flags';
 import { mergeDirVectors } from './dir-vector';
 import { parseEnvvars } from './envvars';
 import { nodeConfigFs, type ConfigFs } from './file-access';
-import type { ConfigNote, LoadedConfig, SectionConf, ServerConf } from './module';
+import type { ConfigNote, DirConfigVector, LoadedConfig, SectionConf, ServerConf } from './module';
 import { MODULES } from './modules';
 import { listenSink } from './modules/core';
 import { parseTypesFile } from './modules/mime';
 import type { ReadContext } from './read-context';
 import { readConfigFile } from './read-time';
-import type { MimeServerConf } from './records';
+import type { AuthzDirConf, CoreDirConf, MimeServerConf, RequireBlock } from './records';
+import { checkAuthzRecord } from './modules/authz-core';
 import { COMPILED_IN_MODULES, DirectiveRegistry } from './registry';
 import type { Scope, WalkShared } from './scope';
 import { createServerConf } from './server-conf';
-import { walkNodes } from './walker';
+import { report, walkNodes } from './walker';
+
+/** DOCUMENT_LOCATION of Debian's httpd build (the main server's default DocumentRoot). */
+export const DEBIAN_DOCUMENT_LOCATION = '/var/www/html';
 
 export interface LoadOptions {
   readonly httpdConf: string;
@@ -114,6 +118,44 @@ function loadTypes(main: ServerConf, serverRoot: string, fs: ConfigFs, warnings:
   }
 }
 
+/** Every per-dir vector the configuration holds, sections nested in sections included. */
+function allVectors(server: ServerConf): DirConfigVector[] {
+  const out: DirConfigVector[] = [];
+  const visit = (vec: DirConfigVector): void => {
+    out.push(vec);
+    const core = vec['core_module'] as CoreDirConf | undefined;
+    for (const nested of [...(core?.filesSections ?? []), ...(core?.ifSections ?? [])]) visit(nested.config);
+  };
+  visit(server.lookupDefaults);
+  for (const s of [...server.directorySections, ...server.locationSections, ...server.filesSections, ...server.ifSections]) visit(s.config);
+  return out;
+}
+
+/** mod_authz_core's check_config hook (it runs under `apache2 -t` too). */
+function checkAuthz(servers: readonly ServerConf[], shared: WalkShared): void {
+  for (const server of servers) {
+    for (const vec of allVectors(server)) {
+      const authz = vec['authz_core_module'] as AuthzDirConf | undefined;
+      if (!authz) continue;
+      const message = checkAuthzRecord(authz);
+      if (!message) continue;
+      const first = authz.require && authz.require.kind !== 'line' ? firstLine(authz.require) : null;
+      // An empty implicit section only follows a Require that was already reported as an error.
+      if (!first) continue;
+      report(shared, new SgError('SG_ERR_CONFIG_DIRECTIVE', { text: message }, { where: first }));
+    }
+  }
+}
+
+function firstLine(block: RequireBlock): SourceLocation | null {
+  if (block.kind === 'line') return block.line.where;
+  for (const child of block.children) {
+    const where = firstLine(child);
+    if (where) return where;
+  }
+  return null;
+}
+
 /** Read and process everything; every error collected when `collectAll`, else thrown at the first. */
 export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadReport {
   const fs = opts.fs ?? nodeConfigFs;
@@ -135,9 +177,11 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     fs,
     files,
     includeDepth: 0,
+    conditionalDepth: 0,
     readOverride: SERVER_OVERRIDE,
     inHtaccess: false,
     warn,
+    ...(collectAll ? { collected: [] as SgError[] } : {}),
   };
   let tree;
   try {
@@ -145,7 +189,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
   } catch (err) {
     if (!isSgError(err)) throw err;
     if (!collectAll) throw err;
-    return { config: null, errors: [err] };
+    return { config: null, errors: [...(ctx.collected ?? []), err] };
   }
   const notes: ConfigNote[] = [];
   const virtualHosts: ServerConf[] = [];
@@ -164,6 +208,10 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     warn,
   };
   const main = createServerConf(false, [], null, loadedModules);
+  // core.c create_core_server_config: the main server starts with the compiled-in
+  // DOCUMENT_LOCATION, /var/www/html in Debian's build (obs `apache2 -S`: Main DocumentRoot).
+  const mainCore = main.moduleConfig['core_module'] as { documentRoot: string | undefined };
+  mainCore.documentRoot = DEBIAN_DOCUMENT_LOCATION;
   const scope: Scope = {
     server: main,
     vector: main.lookupDefaults,
@@ -182,6 +230,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     warnings.push('No MPM loaded: Apache would refuse to start (smoothgate does not need one)');
   }
   loadTypes(main, ctx.serverRoot, fs, warnings);
+  checkAuthz([main, ...virtualHosts], shared);
   const mainServer: ServerConf = { ...main, directorySections: reorderDirectories(main.directorySections) };
   const config: LoadedConfig = {
     serverRoot: ctx.serverRoot,
@@ -195,7 +244,7 @@ export function loadConfigReport(opts: LoadOptions, collectAll: boolean): LoadRe
     notes,
     environment: env,
   };
-  return { config, errors: shared.errors };
+  return { config, errors: [...(ctx.collected ?? []), ...shared.errors] };
 }
 
 /** Loads httpd.conf; throws the first fatal error (like `apache2 -t`). */

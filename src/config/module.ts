@@ -78,29 +78,31 @@ export interface CmdParms {
   readonly loadedModules: ReadonlySet<string>;
   /** Collects non-fatal warnings (undefined ${VAR}, obsolete options …) for `check`. */
   warn(message: string): void;
+  // The members below were added by the config reader; optional so that hand-built CmdParms in
+  // tests stay valid. The loader always provides them.
   /** Enclosing section names as Apache spells them ('<Directory', '<FilesMatch' …), outermost first. */
-  readonly sectionNames: readonly string[];
+  readonly sectionNames?: readonly string[];
   /** True inside an .htaccess file (also inside a <Files> nested in it). */
-  readonly inHtaccess: boolean;
+  readonly inHtaccess?: boolean;
   /** Methods of the enclosing <Limit> (or, negated, <LimitExcept>), null outside one. */
-  readonly limit: LimitScope | null;
+  readonly limit?: LimitScope | null;
   /** Records a directive we accept but do not (fully) emulate, for `check`'s migration report. */
-  note(kind: ConfigNoteKind, reason: string): void;
+  note?(kind: ConfigNoteKind, reason: string): void;
   /**
    * Marks the current scope fail-closed (INTERFACE.md §9: access control we cannot evaluate):
    * sets core's `failClosed` for this scope and records a note for `check`.
    */
-  failClosed(reason: string): void;
+  failClosed?(reason: string): void;
   /** Marks the current scope as needing the backend (core's `backendOnly`) and records a note. */
-  backendOnly(reason: string): void;
+  backendOnly?(reason: string): void;
   /** The environment the configuration was loaded with (PassEnv). */
-  getEnv(name: string): string | undefined;
+  getEnv?(name: string): string | undefined;
   /** File-system facts a handler needs (DocumentRoot must exist, TypesConfig is read). */
-  statKind(path: string): 'file' | 'directory' | 'other' | 'missing';
+  statKind?(path: string): 'file' | 'directory' | 'other' | 'missing';
   /** Reads a file named by a directive (TypesConfig); throws on failure. */
-  readTextFile(path: string): string;
+  readTextFile?(path: string): string;
   /** A directive of a loaded module by name (case-insensitive), for AllowOverrideList. */
-  lookupDirective(name: string): DirectiveDef | undefined;
+  lookupDirective?(name: string): DirectiveDef | undefined;
 }
 
 /** <Limit GET POST> → {methods: ['GET','POST'], except: false}; <LimitExcept …> → except: true. */

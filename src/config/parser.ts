@@ -92,8 +92,14 @@ function buildSub(line: LogicalLine, reader: LineReader, ctx: ReadContext, top: 
   const known = ctx.registry.find(cmdName, ctx.loadedModules);
   if (known?.def.execOnRead) {
     const parentName = stack[stack.length - 1]?.displayName ?? null;
-    const nodes = executeReadTime(known, cmdName, args, { reader, ctx, where, text: expanded, parentName });
-    for (const node of nodes) appendNode(top, stack, node);
+    try {
+      const nodes = executeReadTime(known, cmdName, args, { reader, ctx, where, text: expanded, parentName });
+      for (const node of nodes) appendNode(top, stack, node);
+    } catch (err) {
+      // A conditional section's body may be half read: only plain read-time directives go on.
+      if (!ctx.collected || known.def.section || !(err instanceof SgError)) throw err;
+      ctx.collected.push(err);
+    }
     return;
   }
   if (cmdName.startsWith('<')) {
@@ -105,14 +111,19 @@ function buildSub(line: LogicalLine, reader: LineReader, ctx: ReadContext, top: 
     }
     const open = stack[stack.length - 1];
     if (!open) {
-      throw configError('SG_ERR_CONFIG_SECTION', `${cmdName} without matching <${cmdName.slice(2)} section`, where, expanded);
+      const err = configError('SG_ERR_CONFIG_SECTION', `${cmdName} without matching <${cmdName.slice(2)} section`, where, expanded);
+      if (!ctx.collected) throw err;
+      ctx.collected.push(err);
+      return;
     }
     if (!cmdName.endsWith('>')) {
       throw configError('SG_ERR_CONFIG_SECTION', `${cmdName}> directive missing closing '>'`, where, expanded);
     }
     const closing = cmdName.slice(2, -1);
     if (closing.toLowerCase() !== open.displayName.slice(1).toLowerCase()) {
-      throw configError('SG_ERR_CONFIG_SECTION', `Expected </${open.displayName.slice(1)}> but saw ${cmdName.slice(0, -1)}>`, where, expanded);
+      const err = configError('SG_ERR_CONFIG_SECTION', `Expected </${open.displayName.slice(1)}> but saw ${cmdName.slice(0, -1)}>`, where, expanded);
+      if (!ctx.collected) throw err;
+      ctx.collected.push(err);
     }
     stack.pop();
     return;
@@ -137,7 +148,19 @@ export function buildConfig(reader: LineReader, ctx: ReadContext): ConfigNode[] 
  * ap_build_cont_config: the body of a true <IfModule>/<IfDefine>/… up to its `</Name>` line at
  * depth 0. As in Apache, reaching the end of the file first is not an error here.
  */
-export function buildContConfig(reader: LineReader, ctx: ReadContext, sectionName: string): ConfigNode[] {
+export function buildContConfig(reader: LineReader, ctx: ReadContext, sectionName: string, where: SourceLocation): ConfigNode[] {
+  if (ctx.conditionalDepth >= MAX_CONDITIONAL_NESTING) {
+    throw configError('SG_ERR_CONFIG_SECTION', `${sectionName}> sections nested more than ${MAX_CONDITIONAL_NESTING} levels deep`, where);
+  }
+  ctx.conditionalDepth++;
+  try {
+    return buildContBody(reader, ctx, sectionName);
+  } finally {
+    ctx.conditionalDepth--;
+  }
+}
+
+function buildContBody(reader: LineReader, ctx: ReadContext, sectionName: string): ConfigNode[] {
   const top: ConfigNode[] = [];
   const stack: OpenSection[] = [];
   const bracket = `${sectionName.slice(1)}>`.toLowerCase();
@@ -148,22 +171,36 @@ export function buildContConfig(reader: LineReader, ctx: ReadContext, sectionNam
   return top;
 }
 
-/** ap_soak_end_container: skip a false branch; it must still be well nested. */
+/**
+ * ap_soak_end_container: skip a false branch; it must still be well nested. Apache recurses per
+ * nested section; we keep the open names on a stack (no depth limit, no recursion).
+ */
 export function soakEndContainer(reader: LineReader, sectionName: string, where: SourceLocation): void {
+  const open: string[] = [sectionName];
   for (let line = reader.next(); line; line = reader.next()) {
     const cursor = { text: line.text, pos: 0 };
     let cmdName = getWordConf(cursor);
     if (!cmdName.startsWith('<')) continue;
     const lineWhere = { file: reader.file, line: line.line };
+    const current = open[open.length - 1] as string;
     if (cmdName[1] === '/') {
       const closing = cmdName.slice(2, -1);
-      if (closing.toLowerCase() !== sectionName.slice(1).toLowerCase()) {
-        throw configError('SG_ERR_CONFIG_SECTION', `Expected </${sectionName.slice(1)}> but saw </${closing}>`, lineWhere, line.text);
+      if (closing.toLowerCase() !== current.slice(1).toLowerCase()) {
+        throw configError('SG_ERR_CONFIG_SECTION', `Expected </${current.slice(1)}> but saw </${closing}>`, lineWhere, line.text);
       }
-      return;
+      open.pop();
+      if (open.length === 0) return;
+      continue;
     }
     if (restOf(cursor) === '' && cmdName.endsWith('>')) cmdName = cmdName.slice(0, -1);
-    soakEndContainer(reader, cmdName, lineWhere);
+    open.push(cmdName);
   }
-  throw configError('SG_ERR_CONFIG_SECTION', `Expected </${sectionName.slice(1)}> before end of configuration`, { file: reader.file, line: reader.lastLine || where.line });
+  const innermost = open[open.length - 1] as string;
+  throw configError('SG_ERR_CONFIG_SECTION', `Expected </${innermost.slice(1)}> before end of configuration`, { file: reader.file, line: reader.lastLine || where.line });
 }
+
+/**
+ * Nesting of true conditional sections (each is read by a nested call, as in Apache). Beyond
+ * this depth we refuse rather than exhaust the stack (divergence: Apache has no fixed limit).
+ */
+export const MAX_CONDITIONAL_NESTING = 256;

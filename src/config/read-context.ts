@@ -2,7 +2,7 @@
  * State shared while reading files (Apache's process-wide globals during ap_read_config:
  * ap_server_root, ap_server_config_defines, server_config_defined_vars, the loaded module list).
  */
-import type { SourceLocation } from '../errors';
+import type { SgError, SourceLocation } from '../errors';
 import type { ConfigFs } from './file-access';
 import type { DirectiveRegistry } from './registry';
 
@@ -22,12 +22,22 @@ export interface ReadContext {
   readonly files: string[];
   /** Include nesting (AP_MAX_INCLUDE_DEPTH = 128). */
   includeDepth: number;
+  /** Nesting of true <IfModule>/<IfDefine>/… sections being read. */
+  conditionalDepth: number;
   /**
    * invoke_cmd's override bits for read-time directives: the server's for httpd.conf, the
    * AllowOverride bits for an .htaccess file.
    */
   readonly readOverride: number;
+  /** .htaccess only: AllowOverrideList names (lower case), which invoke_cmd admits as well. */
+  readonly readOverrideList?: ReadonlySet<string>;
   readonly inHtaccess: boolean;
+  /**
+   * `check` mode: read errors that leave the reader in a known state (a failed Include, Define or
+   * LoadModule, a stray or mismatched closing tag) are collected here and reading goes on.
+   * Absent: the first error is thrown, as `apache2 -t` stops.
+   */
+  readonly collected?: SgError[];
   warn(message: string, where: SourceLocation | null): void;
 }
 

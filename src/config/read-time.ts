@@ -5,6 +5,7 @@
  * start_cond_section and the test_* callbacks, set_server_root; modules/core/mod_so.c load_module;
  * modules/metadata/mod_version.c start_ifversion. SPEC-NOTES §4.1.6–4.1.7.
  */
+import { resolve } from 'node:path';
 import { SgError, isSgError, type SourceLocation } from '../errors';
 import { splitForSyntax } from './arity';
 import { NONFATAL_OVERRIDE } from './context-flags';
@@ -45,14 +46,14 @@ export function executeReadTime(reg: RegisteredDirective, cmdName: string, args:
   const { ctx, where } = call;
   const name = reg.def.name;
   // invoke_cmd's override test: only an .htaccess file can fail it for these directives.
-  if ((ctx.readOverride & reg.reqOverride) === 0) {
+  if ((ctx.readOverride & reg.reqOverride) === 0 && !ctx.readOverrideList?.has(name.toLowerCase())) {
     if (ctx.readOverride & NONFATAL_OVERRIDE) {
       ctx.warn(`${name} in .htaccess forbidden by AllowOverride`, where);
       if (reg.def.section) soakEndContainer(call.reader, name, where);
       return [];
     }
-    const text = call.parentName ? `${name} not allowed in ${call.parentName}> context` : `${name} not allowed here`;
-    throw configError(call.parentName ? 'SG_ERR_CONFIG_CONTEXT' : 'SG_ERR_CONFIG_NOT_ALLOWED_HERE', text, where, call.text);
+    if (call.parentName) throw configError('SG_ERR_CONFIG_CONTEXT', `${name} not allowed in ${call.parentName}> context`, where, call.text);
+    throw new SgError('SG_ERR_CONFIG_NOT_ALLOWED_HERE', { name, line: call.text }, { where });
   }
   const lower = name.toLowerCase();
   if (reg.def.section) return conditionalSection(name, cmdName, args, call);
@@ -118,8 +119,9 @@ function defineOrUndefine(define: boolean, words: string[], call: ReadTimeCall):
 
 function setServerRoot(arg: string, call: ReadTimeCall): void {
   const { ctx } = call;
-  const path = arg.startsWith('/') ? arg.replace(/\/+$/, '') || '/' : null;
-  if (path === null || ctx.fs.kind(path) !== 'directory') {
+  // apr_filepath_merge(NULL, arg): a relative ServerRoot is relative to the working directory.
+  const path = resolve(arg);
+  if (ctx.fs.kind(path) !== 'directory') {
     throw configError('SG_ERR_CONFIG_READ', 'ServerRoot must be a valid directory', call.where, call.text);
   }
   ctx.serverRoot = path;
@@ -154,8 +156,7 @@ function conditionalSection(name: string, cmdName: string, args: string, call: R
     const test = testCondition(name, arg, ctx);
     result = negate ? !test : test;
   }
-  void cmdName;
-  if (result) return buildContConfig(reader, ctx, name);
+  if (result) return buildContConfig(reader, ctx, name, where);
   soakEndContainer(reader, name, where);
   return [];
 }

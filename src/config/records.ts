@@ -48,23 +48,23 @@ export interface CoreDirConf {
   failClosed: string | undefined;
   /** Scope needs the backend (other handlers' filters, Substitute …); reason for `check`. */
   backendOnly: string | undefined;
-  // --- added by the config reader -------------------------------------------------------------
+  // --- added by the config reader (optional so that hand-built records stay valid) -------------
   /** True when this level's Options line was absolute (core.c: opts without OPT_UNSET). */
-  optionsExplicit: boolean;
+  optionsExplicit?: boolean;
   /** Apache's OPT_* bits behind `options`/`optionsAdd`/`optionsRemove` (modules/core-options.ts). */
-  optionBits: number | undefined;
-  optionAddBits: number;
-  optionRemoveBits: number;
+  optionBits?: number | undefined;
+  optionAddBits?: number;
+  optionRemoveBits?: number;
   /** AllowOverride Options=… as bits (undefined: inherit; default all options). */
-  allowOverrideOptionBits: number | undefined;
+  allowOverrideOptionBits?: number | undefined;
   /** SetOutputFilter / SetInputFilter value (core, OR_FILEINFO), e.g. 'DEFLATE'. */
-  outputFilters: string | undefined;
-  inputFilters: string | undefined;
+  outputFilters?: string | undefined;
+  inputFilters?: string | undefined;
   /** <If>/<ElseIf>/<Else> nested in this scope, in order (core's sec_if; kind 'if'). */
-  ifSections: SectionConf[];
+  ifSections?: SectionConf[];
   /** LimitRequestBody in bytes (0 = unlimited; undefined: inherit). */
-  limitRequestBody: number | undefined;
-  /** ServerSignature, FileETag … are not modelled. */
+  limitRequestBody?: number | undefined;
+  // ServerSignature, FileETag … are not modelled.
 }
 
 export interface CoreServerConf {
@@ -85,11 +85,11 @@ export interface CoreServerConf {
   allowHttp09: boolean | undefined;
   // --- added by the config reader -------------------------------------------------------------
   /** HttpProtocolOptions RegisteredMethods (true) / LenientMethods (false, default). */
-  registeredMethodsOnly: boolean | undefined;
+  registeredMethodsOnly?: boolean | undefined;
   /** ServerName's port when given ('www.example.com:8080' → 8080). */
-  serverNamePort: number | undefined;
+  serverNamePort?: number | undefined;
   /** ServerName's scheme when given ('https://www.example.com'). */
-  serverNameScheme: string | undefined;
+  serverNameScheme?: string | undefined;
 }
 
 // ---- mod_mime (modules/http/mod_mime.c mime_dir_config) ---------------------------------------
@@ -157,7 +157,7 @@ export interface AliasDirConf {
   /** One-argument Alias/Redirect inside <Location> (ap_expr target) — recorded, unsupported. */
   locationAlias: string | undefined;
   /** Added: the one-argument `Redirect [status] target` form in a section (ap_expr target, null for gone/4xx). */
-  locationRedirect: { readonly target: string | null; readonly status: number } | undefined;
+  locationRedirect?: { readonly target: string | null; readonly status: number } | undefined;
 }
 
 // ---- mod_dir (modules/mappers/mod_dir.c) -----------------------------------------------------
@@ -257,7 +257,7 @@ export interface AuthzDirConf {
   /** AuthMerging Off|And|Or (default Off: child replaces). */
   merging: 'off' | 'and' | 'or' | undefined;
   /** Added: AuthzSendForbiddenOnFailure. */
-  sendForbiddenOnFailure: boolean | undefined;
+  sendForbiddenOnFailure?: boolean | undefined;
 }
 
 // ---- added for issue 7: authn/authz/access_compat records (parsed here, evaluated there) -------

@@ -5,6 +5,7 @@
  * where Apache keeps it. SPEC-NOTES §4.1.5, §4.3.1.
  */
 import {
+  OR_AUTHCFG,
   GLOBAL_ONLY,
   NOT_IN_DIR_CONTEXT,
   NOT_IN_LIMIT,
@@ -17,6 +18,7 @@ import { createDirVector, recordFor } from './dir-vector';
 import { getWordConf, restOf, sectionArgText } from './lexer';
 import type { ContextKind, SectionConf, ServerConf } from './module';
 import { compileApacheRegex } from './regex';
+import { checkBoolExpression } from './expr-syntax';
 import type { RegisteredDirective } from './registry';
 import type { Scope, WalkShared } from './scope';
 import type { ConfigNode } from './tree';
@@ -185,17 +187,35 @@ function files(node: ConfigNode, name: string, scope: Scope, shared: WalkShared)
  * section holding access control makes its enclosing scope fail closed (INTERFACE.md §9).
  */
 function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
+  const limitMessage = checkCmdContext(name, contextFacts(scope), NOT_IN_LIMIT);
+  if (limitMessage) throw directiveError('SG_ERR_CONFIG_CONTEXT', limitMessage, node);
   const argText = sectionArgText(node.args);
   if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
-  const expr = argText.trim();
-  if (name === '<Else' && expr !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
-  if (name !== '<Else' && expr === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
+  // ifsection: the condition is the first word (quotes removed); more words are an error.
+  const cursor = { text: argText, pos: 0 };
+  const expr = getWordConf(cursor);
+  if (name === '<Else' && argText.trim() !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
+  if (name !== '<Else' && argText.trim() === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
+  if (name !== '<Else') {
+    const syntax = checkBoolExpression(expr);
+    if (syntax) throw directiveError('SG_ERR_CONFIG_SECTION', `Cannot parse condition clause: ${syntax}`, node);
+  }
   const vector = sectionVector(expr, shared);
   const override = scope.inHtaccess ? scope.override : SECTION_OVERRIDE;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'if', name, path: scope.path ?? expr, override }), shared);
+  if (name !== '<Else' && restOf(cursor) !== '') throw directiveError('SG_ERR_CONFIG_SECTION', `Multiple ${name}> arguments not supported.`, node);
   const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where };
-  if (scope.path === null && !scope.inHtaccess) scope.server.ifSections.push(section);
-  else coreRecord(scope).ifSections.push(section);
+  const core = coreRecord(scope);
+  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : (core.ifSections ??= []);
+  // ap_add_if_conf: an <Else>/<ElseIf> needs an <If>/<ElseIf> as the scope's previous if-section.
+  if (name !== '<If') {
+    const last = list[list.length - 1];
+    if (!last || conditionKinds.get(last) === '<Else') {
+      throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope', node);
+    }
+  }
+  conditionKinds.set(section, name);
+  list.push(section);
   const holdsAccess = ['authz_core_module', 'access_compat_module', 'authn_core_module', 'auth_basic_module'].some((id) => vector[id] !== undefined);
   const reason = `${name}> ${expr} is not evaluated (ap_expr)`;
   if (holdsAccess) {
@@ -206,6 +226,9 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
     shared.notes.push({ kind: 'unsupported', directive: name, reason, where: node.where, scope: scope.path });
   }
 }
+
+/** Which of <If>, <ElseIf>, <Else> a recorded if-section is. */
+const conditionKinds = new WeakMap<SectionConf, string>();
 
 /** The HTTP methods Apache knows without registration (ap_method_number_of). */
 const KNOWN_METHODS = new Set([
@@ -243,7 +266,8 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
   const kind = name === '<RequireAll' ? 'all' : name === '<RequireAny' ? 'any' : 'none';
   const enterError = authzSectionEnter(record, kind, name);
   if (enterError) throw directiveError('SG_ERR_CONFIG_SECTION', enterError, node);
-  const inner: Scope = { ...scope, sectionNames: [...scope.sectionNames, name] };
+  // add_authz_section: only AuthConfig directives inside, and "in a <Limit>" for context checks.
+  const inner: Scope = { ...scope, sectionNames: [...scope.sectionNames, name], override: OR_AUTHCFG, limit: scope.limit ?? { methods: [], except: true } };
   try {
     walkNodes(node.children ?? [], inner, shared);
   } finally {
@@ -256,9 +280,7 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
 function unsupportedSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
   if (sectionArgText(node.args) === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
   const vector = sectionVector(null, shared);
-  const server = scope.server;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'location', name, path: node.args, override: SECTION_OVERRIDE }), shared);
-  void server;
   const reason = name.startsWith('<Proxy') ? 'forward-proxy and balancer sections are not emulated' : 'provider aliases are not emulated';
   shared.notes.push({ kind: name.startsWith('<Proxy') ? 'ignored' : 'failClosed', directive: name, reason, where: node.where, scope: scope.path });
   if (!name.startsWith('<Proxy')) {

@@ -15,6 +15,9 @@ import type { Scope, WalkShared } from './scope';
 import type { ConfigNode } from './tree';
 import { walkSection } from './sections';
 
+/** Divergence: Apache has no fixed limit; we refuse rather than exhaust the stack. */
+export const MAX_SECTION_NESTING = 256;
+
 /** Wrap a handler's message as the error of this directive line. */
 export function directiveError(code: ErrorCode, text: string, node: ConfigNode): SgError {
   return new SgError(code, { text, name: text, line: node.text, directive: node.name }, { where: node.where });
@@ -68,6 +71,10 @@ function walkNode(node: ConfigNode, scope: Scope, shared: WalkShared): void {
     if (message) throw directiveError('SG_ERR_CONFIG_CONTEXT', message, node);
   }
   if (reg.def.section) {
+    // Sections may nest (<Files> in <Files>, <RequireAll> in <RequireAll>): bound the recursion.
+    if (scope.sectionNames.length >= MAX_SECTION_NESTING) {
+      throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> sections nested more than ${MAX_SECTION_NESTING} levels deep`, node);
+    }
     walkSection(node, reg, scope, shared);
     return;
   }
@@ -114,7 +121,12 @@ export function coreRecord(scope: Scope): CoreDirConf {
 
 export function makeCmdParms(node: ConfigNode, def: DirectiveDef, scope: Scope, shared: WalkShared): CmdParms {
   const where: SourceLocation = node.where;
+  const noted = new Set<string>();
+  // One note per directive line and reason, also for ITERATE directives applied once per word.
   const note = (kind: ConfigNoteKind, reason: string): void => {
+    const key = `${kind}\0${reason}`;
+    if (noted.has(key)) return;
+    noted.add(key);
     shared.notes.push({ kind, directive: def.name, reason, where, scope: scope.path });
   };
   return {

@@ -38,3 +38,8 @@ test('ap_getword_conf: quotes, escapes, unterminated quotes, "x"y', () => {
   assert.equal(getWordConf(cursor), 'one');
   assert.equal(cursor.text.slice(cursor.pos), 'two ');
 });
+
+test('an empty line after a kept backslash continues again (Apache checks the whole buffer\'s last byte)', () => {
+  // "ServerAdmin  \\\\" keeps one backslash; the empty next line then ends in that backslash too.
+  assert.deepEqual(lines('ServerAdmin  \\\\\n\n \\\n $a\nB'), [['ServerAdmin    $a', 4], ['B', 5]]);
+});

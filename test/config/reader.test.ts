@@ -137,3 +137,10 @@ test('LoadModule makes a module\'s directives valid; <IfModule> sees compiled-in
   assert.ok(config.loadedModules.has('ssl_module'));
   assert.ok(config.notes?.some((n) => n.directive === 'SSLEngine' && n.kind === 'ignored' && /TLS is configured in smoothgate.yaml/.test(n.reason)));
 });
+
+test('deep nesting is an error, never a stack overflow; a deep false branch is skipped', () => {
+  const deep = (open: string, close: string, n: number) => `${Array(n).fill(open).join('\n')}\nServerAdmin a\n${Array(n).fill(close).join('\n')}\n`;
+  assert.equal(firstError(deep('<IfModule mod_so.c>', '</IfModule>', 5000))?.code, 'SG_ERR_CONFIG_SECTION');
+  assert.equal(firstError(deep('<Files x>', '</Files>', 5000))?.code, 'SG_ERR_CONFIG_SECTION');
+  assert.equal(firstError(deep('<IfModule mod_nope.c>', '</IfModule>', 20000)), undefined);
+});

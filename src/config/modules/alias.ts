@@ -18,7 +18,7 @@ function isUrl(text: string): boolean {
 }
 
 function facts(p: CmdParms) {
-  return { isVirtual: p.server.isVirtual, inLimit: p.limit !== null, inHtaccess: p.inHtaccess, hasPath: p.path !== null, sectionNames: p.sectionNames };
+  return { isVirtual: p.server.isVirtual, inLimit: (p.limit ?? null) !== null, inHtaccess: p.inHtaccess === true, hasPath: p.path !== null, sectionNames: p.sectionNames ?? [] };
 }
 
 function addAlias(p: CmdParms, server: AliasServerConf, fake: string, real: string, regex: boolean, script: boolean): void {
@@ -33,7 +33,7 @@ function addAlias(p: CmdParms, server: AliasServerConf, fake: string, real: stri
     ...server.aliases,
     { kind: script ? 'scriptAlias' : 'alias', fake, regex: compiled, real: regex && real.startsWith('$') ? real : rootRelative(p, real), where: p.where },
   ];
-  if (script) p.backendOnly(`${p.directiveName} ${fake}: CGI runs on the backend`);
+  if (script) p.backendOnly?.(`${p.directiveName} ${fake}: CGI runs on the backend`);
 }
 
 function aliasDirective(name: string, script: boolean): AliasDirective {
@@ -46,7 +46,7 @@ function aliasDirective(name: string, script: boolean): AliasDirective {
     if (err) throw fail(err);
     if (p.path === null) throw fail('Alias must have two arguments when used globally');
     dir.locationAlias = fake as string;
-    p.note('unsupported', `one-argument ${name} (ap_expr target) is not evaluated`);
+    p.note?.('unsupported', `one-argument ${name} (ap_expr target) is not evaluated`);
   });
 }
 
@@ -68,7 +68,7 @@ function addRedirect(p: CmdParms, dir: AliasDirConf, server: AliasServerConf, de
   if (p.path !== null) {
     if ((grok > 0 && arg2 !== undefined && arg3 === undefined) || (grok === 0 && arg2 === undefined)) {
       dir.locationRedirect = { target: grok ? (arg2 as string) : arg1, status };
-      p.note('unsupported', `one-argument ${p.directiveName} (ap_expr target) is evaluated as a plain URL`);
+      p.note?.('unsupported', `one-argument ${p.directiveName} (ap_expr target) is evaluated as a plain URL`);
       return;
     }
     if (grok < 0 && arg2 === undefined) {

@@ -31,7 +31,7 @@ export const authnCoreModule: ModuleDef<unknown, AuthnCoreDirConf> = {
     directive<unknown, AuthnCoreDirConf>('AuthType', AUTH, 'take1', 'an HTTP authorization type (e.g., "Basic")', (p, dir, _s, [v]) => {
       dir.authType = v as string;
       const lower = (v as string).toLowerCase();
-      if (lower !== 'basic' && lower !== 'none') p.failClosed(`AuthType ${v} is not implemented`);
+      if (lower !== 'basic' && lower !== 'none') p.failClosed?.(`AuthType ${v} is not implemented`);
     }),
     directive<unknown, AuthnCoreDirConf>('AuthName', AUTH, 'take1', 'the authentication realm (e.g. "Members Only")', (_p, dir, _s, [v]) => {
       dir.authName = v as string;
@@ -51,7 +51,7 @@ export const authBasicModule: ModuleDef<unknown, AuthBasicDirConf> = {
       const known = AUTHN_PROVIDERS.find(([id, provider]) => provider === name && p.loadedModules.has(id));
       if (!known) throw fail(`Unknown Authn provider: ${v}`);
       dir.providers = [...(dir.providers ?? []), name];
-      if (name !== 'file') p.failClosed(`AuthBasicProvider ${name} is not implemented`);
+      if (name !== 'file') p.failClosed?.(`AuthBasicProvider ${name} is not implemented`);
     }),
     directive<unknown, AuthBasicDirConf>('AuthBasicAuthoritative', AUTH, 'flag', 'Set to \'Off\' to allow access control to be passed along to lower modules if the UserID is not known to this module', (_p, dir, _s, [v]) => {
       dir.authoritative = v === 'on';
@@ -93,20 +93,20 @@ function allowDeny(p: CmdParms, dir: AccessCompatDirConf, from: string, where: s
   if (from.toLowerCase() !== 'from') throw fail("allow and deny must be followed by 'from'");
   let rule: AccessRule;
   const lower = where.toLowerCase();
-  if (lower.startsWith('env=!')) rule = { kind: 'envNot', value: where.slice(5), limit: p.limit, where: p.where };
-  else if (lower.startsWith('env=')) rule = { kind: 'env', value: where.slice(4), limit: p.limit, where: p.where };
-  else if (lower === 'all') rule = { kind: 'all', value: '', limit: p.limit, where: p.where };
+  if (lower.startsWith('env=!')) rule = { kind: 'envNot', value: where.slice(5), limit: p.limit ?? null, where: p.where };
+  else if (lower.startsWith('env=')) rule = { kind: 'env', value: where.slice(4), limit: p.limit ?? null, where: p.where };
+  else if (lower === 'all') rule = { kind: 'all', value: '', limit: p.limit ?? null, where: p.where };
   else if (where.includes('/')) {
     const [addr, mask] = where.split('/', 2) as [string, string];
     if (isIP(addr) === 0) throw fail('An IP address was expected');
     if (!/^\d+$/.test(mask) && isIP(mask) === 0) throw fail('Invalid argument');
-    rule = { kind: 'ip', value: where, limit: p.limit, where: p.where };
+    rule = { kind: 'ip', value: where, limit: p.limit ?? null, where: p.where };
   } else if (isIP(where) !== 0 || /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(where)) {
-    rule = { kind: 'ip', value: where, limit: p.limit, where: p.where };
+    rule = { kind: 'ip', value: where, limit: p.limit ?? null, where: p.where };
   } else if (where.startsWith('#')) {
     throw fail('No comments are allowed here');
   } else {
-    rule = { kind: 'host', value: where, limit: p.limit, where: p.where };
+    rule = { kind: 'host', value: where, limit: p.limit ?? null, where: p.where };
   }
   if (allow) dir.allows = [...dir.allows, rule];
   else dir.denies = [...dir.denies, rule];

@@ -8,6 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { getWordConf, restOf, splitWords } from '../lexer';
+import { checkBoolExpression } from '../expr-syntax';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import type { AuthzDirConf, RequireBlock, RequireLine } from '../records';
 import { directive, fail, orClass, RSRC } from './define';
@@ -49,8 +50,8 @@ function currentContainer(dir: AuthzDirConf): { container: Container; implicit: 
   return { container: dir.require as Container, implicit: true };
 }
 
-function describe(container: Container, implicit: boolean): string {
-  void implicit;
+/** format_authz_command for a section (the implicit one of a scope is a <RequireAny>). */
+function describe(container: Container): string {
   return container.kind === 'all' ? '<RequireAll>' : container.kind === 'none' ? '<RequireNone>' : '<RequireAny>';
 }
 
@@ -68,12 +69,24 @@ function checkProviderArgs(provider: string, args: string[]): void {
       if (args.length === 0) throw fail("'Require ip' requires an argument");
       for (const a of args) {
         const addr = a.split('/')[0] as string;
-        if (isIP(addr) === 0 && !/^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr)) throw fail(`ip address '${a}' appears to be invalid`);
+        const partial = /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr) && addr.split('.').every((o) => o === '' || Number(o) <= 255);
+        if (isIP(addr) === 0 && !partial) throw fail(`ip address '${a}' appears to be invalid: The specified IP address is invalid.`);
       }
       break;
     default:
       break;
   }
+}
+
+/**
+ * expr_parse_config: the rest of the line is an ap_expr; surrounding double quotes are removed
+ * (obs: `Require expr "…"` parses, `Require expr 'true'` is a string and fails).
+ */
+function checkRequireExpr(argText: string): void {
+  const trimmed = argText.trim();
+  const expr = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+  const syntax = checkBoolExpression(expr);
+  if (syntax) throw fail(`Cannot parse expression in require line: ${syntax}`);
 }
 
 function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
@@ -89,13 +102,14 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   const lower = provider.toLowerCase();
   const args = splitWords(argText);
   checkProviderArgs(lower, args);
-  const { container, implicit } = currentContainer(dir);
+  if (lower === 'expr') checkRequireExpr(argText);
+  const { container } = currentContainer(dir);
   if (negate && container.kind === 'any') {
-    throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container, implicit)} directive`);
+    throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container)} directive`);
   }
-  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit };
+  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit ?? null };
   container.children.push({ kind: 'line', line });
-  if (!EVALUATED.has(lower)) p.failClosed(`Require ${lower} cannot be evaluated by smoothgate`);
+  if (!EVALUATED.has(lower)) p.failClosed?.(`Require ${lower} cannot be evaluated by smoothgate`);
 }
 
 /** Called by the walker (sections.ts) before walking a <RequireAll|Any|None> block. */
@@ -112,14 +126,53 @@ export function authzSectionLeave(record: unknown, name: string): string | null 
   const dir = record as AuthzDirConf;
   const stack = openBlocks.get(dir) as Container[];
   const block = stack.pop() as Container;
-  if (block.children.length === 0) return null; // an empty block is dropped
-  const { container: parent, implicit } = currentContainer(dir);
+  if (block.children.length === 0) return `${name}> directive contains no authorization directives`;
+  const { container: parent } = currentContainer(dir);
   if (block.kind === 'none' && parent.kind === 'any') {
-    return `${name}> directive has no effect in ${describe(parent, implicit)} directive`;
+    return `${name}> directive has no effect in ${describe(parent)} directive`;
   }
   if (block.kind !== 'none' && block.kind === parent.kind) parent.children.push(...block.children); // associative
   else parent.children.push(block);
   return null;
+}
+
+type Logic = { readonly op: 'and' | 'or'; readonly negate: boolean };
+const LOGIC: Record<'all' | 'any' | 'none', Logic> = { all: { op: 'and', negate: false }, any: { op: 'or', negate: false }, none: { op: 'or', negate: true } };
+const NAMES: Record<'all' | 'any' | 'none', string> = { all: '<RequireAll>', any: '<RequireAny>', none: '<RequireNone>' };
+
+/** Children as authz_core_check_section sees them after its De Morgan flattening: [negated, block|null]. */
+function flatten(block: Container): Array<{ negate: boolean; block: Container | null }> {
+  const own = LOGIC[block.kind];
+  const out: Array<{ negate: boolean; block: Container | null }> = [];
+  for (const child of block.children) {
+    if (child.kind === 'line') {
+      out.push({ negate: child.line.negate, block: null });
+      continue;
+    }
+    const logic = LOGIC[child.kind];
+    if (logic.negate && logic.op !== own.op) {
+      for (const grand of flatten(child as Container)) out.push({ negate: !grand.negate, block: grand.block });
+    } else out.push({ negate: logic.negate, block: child as Container });
+  }
+  return out;
+}
+
+/**
+ * authz_core_check_config (run by `apache2 -t` too): every section needs at least one
+ * non-negated child; returns Apache's AH01624 message or null.
+ */
+export function checkAuthzRecord(record: AuthzDirConf): string | null {
+  const check = (block: Container, isConf: boolean): string | null => {
+    for (const child of block.children) {
+      if (child.kind !== 'line') {
+        const err = check(child as Container, false);
+        if (err) return err;
+      }
+    }
+    if (flatten(block).some((c) => !c.negate)) return null;
+    return `${isConf ? '<Directory>, <Location>, or similar' : NAMES[block.kind]} directive contains only negative authorization directives`;
+  };
+  return record.require && record.require.kind !== 'line' ? check(record.require as Container, true) : null;
 }
 
 /** merge_authz_core_dir_config. */

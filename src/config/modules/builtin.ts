@@ -45,4 +45,4 @@ export const unixdModule: ModuleDef = {
 };
 
 export const watchdogModule: ModuleDef = { id: 'watchdog_module', sourceName: 'mod_watchdog.c', directives: [ignored('WatchdogInterval', RSRC, 'take1', T)] };
-export const logioModule: ModuleDef = { id: 'logio_module', sourceName: 'mod_logio.c', directives: [ignored('LogIOTrackTTFB', RSRC, 'flag', T)] };
+export const logioModule: ModuleDef = { id: 'logio_module', sourceName: 'mod_logio.c', directives: [ignored('LogIOTrackTTFB', OR_ALL_CTX, 'raw', T)] };

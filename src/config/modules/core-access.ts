@@ -12,15 +12,15 @@ import { splitWords } from '../lexer';
 type CoreDirective = DirectiveDef<CoreServerConf, CoreDirConf>;
 
 function facts(p: CmdParms) {
-  return { isVirtual: p.server.isVirtual, inLimit: p.limit !== null, inHtaccess: p.inHtaccess, hasPath: p.path !== null, sectionNames: p.sectionNames };
+  return { isVirtual: p.server.isVirtual, inLimit: (p.limit ?? null) !== null, inHtaccess: p.inHtaccess === true, hasPath: p.path !== null, sectionNames: p.sectionNames ?? [] };
 }
 
 function setOptions(p: CmdParms, dir: CoreDirConf, raw: string): void {
   const allowed = p.override ? (p.override.allowedOptions ? bitsOfNames(p.override.allowedOptions) : OPT_EVERYTHING) : OPT_EVERYTHING;
   const line = parseOptionsLine(splitWords(raw), allowed, {
     opts: dir.optionsExplicit ? (dir.optionBits ?? 0) : null,
-    add: dir.optionAddBits,
-    remove: dir.optionRemoveBits,
+    add: dir.optionAddBits ?? 0,
+    remove: dir.optionRemoveBits ?? 0,
   });
   dir.optionAddBits = line.add;
   dir.optionRemoveBits = line.remove;
@@ -32,9 +32,9 @@ function setOptions(p: CmdParms, dir: CoreDirConf, raw: string): void {
     dir.options = optionNames(line.absolute);
   }
   const effective = line.absolute ?? line.add;
-  if (effective & 1) p.note('ignored', 'Options Indexes: directory listings are answered 403 by smoothgate');
-  if (effective & 128) p.note('ignored', 'Options MultiViews: content negotiation is not emulated (404 where Apache would negotiate)');
-  if (effective & 2) p.backendOnly('Options Includes (SSI) needs the backend');
+  if (effective & 1) p.note?.('ignored', 'Options Indexes: directory listings are answered 403 by smoothgate');
+  if (effective & 128) p.note?.('ignored', 'Options MultiViews: content negotiation is not emulated (404 where Apache would negotiate)');
+  if (effective & 2) p.backendOnly?.('Options Includes (SSI) needs the backend');
 }
 
 const CLASS_WORDS: Record<string, OverrideClass> = {
@@ -97,7 +97,7 @@ function setOverrideList(p: CmdParms, dir: CoreDirConf, argv: string[]): void {
       dir.allowOverrideList = list;
       return;
     }
-    const def = p.lookupDirective(name);
+    const def = p.lookupDirective?.(name);
     if (!def) {
       p.warn(`Discarding unrecognized directive \`${name}' in AllowOverrideList at ${p.where.file}:${p.where.line}`);
       continue;

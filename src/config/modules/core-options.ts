@@ -41,8 +41,22 @@ export function optionBits(word: string): number | undefined {
   }
 }
 
-/** Bits → the option names of records.ts ('Includes' = with exec, 'IncludesNOEXEC' = without). */
-export function optionNames(bits: number): Set<OptionName> {
+const namesByBits = new Map<number, ReadonlySet<OptionName>>();
+
+/**
+ * Bits → the option names of records.ts ('Includes' = with exec, 'IncludesNOEXEC' = without).
+ * Memoised: merges run per request level, and the sets are never mutated.
+ */
+export function optionNames(bits: number): ReadonlySet<OptionName> {
+  let cached = namesByBits.get(bits);
+  if (!cached) {
+    cached = computeOptionNames(bits);
+    namesByBits.set(bits, cached);
+  }
+  return cached;
+}
+
+function computeOptionNames(bits: number): Set<OptionName> {
   const names = new Set<OptionName>();
   if (bits & OPT_INDEXES) names.add('Indexes');
   if (bits & OPT_INCLUDES) names.add(bits & OPT_INC_WITH_EXEC ? 'Includes' : 'IncludesNOEXEC');

@@ -41,12 +41,16 @@ export function mergeCoreDirConf(base: CoreDirConf, child: CoreDirConf): CoreDir
   const conf: CoreDirConf = { ...base };
   if (!child.optionsExplicit) {
     // Relative (or no) Options at this level: apply its +/- to what is inherited.
-    const add = (base.optionAddBits & ~child.optionRemoveBits) | child.optionAddBits;
-    const remove = (base.optionRemoveBits & ~child.optionAddBits) | child.optionRemoveBits;
+    const baseAdd = base.optionAddBits ?? 0;
+    const baseRemove = base.optionRemoveBits ?? 0;
+    const childAdd = child.optionAddBits ?? 0;
+    const childRemove = child.optionRemoveBits ?? 0;
+    const add = (baseAdd & ~childRemove) | childAdd;
+    const remove = (baseRemove & ~childAdd) | childRemove;
     let bits = ((base.optionBits ?? 0) & ~remove) | add;
     // Includes with exec in the base, IncludesNOEXEC added here: exec goes.
     const baseBits = base.optionBits ?? 0;
-    const childBits = child.optionBits ?? child.optionAddBits;
+    const childBits = child.optionBits ?? childAdd;
     if ((baseBits & (OPT_INCLUDES | OPT_INC_WITH_EXEC)) === (OPT_INCLUDES | OPT_INC_WITH_EXEC) && (childBits & (OPT_INCLUDES | OPT_INC_WITH_EXEC)) === OPT_INCLUDES) {
       bits &= ~OPT_INC_WITH_EXEC;
     }
@@ -61,8 +65,8 @@ export function mergeCoreDirConf(base: CoreDirConf, child: CoreDirConf): CoreDir
     conf.optionsExplicit = true;
   }
   conf.options = optionNames(conf.optionBits ?? 0);
-  conf.optionsAdd = optionNames(conf.optionAddBits);
-  conf.optionsRemove = optionNames(conf.optionRemoveBits);
+  conf.optionsAdd = optionNames(conf.optionAddBits ?? 0);
+  conf.optionsRemove = optionNames(conf.optionRemoveBits ?? 0);
   if (child.allowOverride !== undefined) {
     conf.allowOverride = child.allowOverride;
     conf.allowOverrideNonfatal = child.allowOverrideNonfatal;
@@ -77,8 +81,10 @@ export function mergeCoreDirConf(base: CoreDirConf, child: CoreDirConf): CoreDir
   if (child.limitRequestBody !== undefined) conf.limitRequestBody = child.limitRequestBody;
   if (base.filesSections.length === 0) conf.filesSections = child.filesSections;
   else if (child.filesSections.length > 0) conf.filesSections = [...base.filesSections, ...child.filesSections];
-  if (base.ifSections.length === 0) conf.ifSections = child.ifSections;
-  else if (child.ifSections.length > 0) conf.ifSections = [...base.ifSections, ...child.ifSections];
+  const baseIfs = base.ifSections ?? [];
+  const childIfs = child.ifSections ?? [];
+  if (baseIfs.length === 0) conf.ifSections = childIfs;
+  else if (childIfs.length > 0) conf.ifSections = [...baseIfs, ...childIfs];
   if (child.addDefaultCharset !== undefined) conf.addDefaultCharset = child.addDefaultCharset;
   if (child.forceType !== undefined) conf.forceType = child.forceType;
   if (child.handler !== undefined) conf.handler = child.handler;

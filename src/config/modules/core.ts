@@ -3,6 +3,7 @@
  * read-time directives (executed elsewhere), and the accepted-and-ignored rest (INTERFACE.md §9).
  */
 import { GLOBAL_ONLY, NOT_IN_DIR_CONTEXT } from '../context-flags';
+import { fnmatchTest } from '../fnmatch';
 import type { DirectiveDef, ModuleDef } from '../module';
 import type { CoreDirConf, CoreServerConf } from '../records';
 import { createCoreDirConf, createCoreServerConf, mergeCoreDirConf, mergeCoreServerConf } from './core-records';
@@ -10,6 +11,19 @@ import { CORE_ACCESS_DIRECTIVES } from './core-access';
 import { OR_ALL_CTX, RSRC, RSRC_ACCESS, atoi, container, directive, fail, ignored, orClass, parseNonNegativeInt, readTime, rootRelative } from './define';
 
 type CoreDirective = DirectiveDef<CoreServerConf, CoreDirConf>;
+
+/**
+ * The part of ap_expr's string-expression parser we can check: every `%{` must be closed
+ * (SetHandler takes a string expression since 2.4.19).
+ */
+function checkStringExpression(value: string): void {
+  let pos = value.indexOf('%{');
+  while (pos >= 0) {
+    const close = value.indexOf('}', pos + 2);
+    if (close < 0) throw fail("Can't parse expression : syntax error, unexpected T_ERROR, expecting T_VAR_END or ':': Unterminated string or variable");
+    pos = value.indexOf('%{', close + 1);
+  }
+}
 
 const INC = { server: true, sections: true } as const;
 
@@ -56,12 +70,12 @@ const EMULATED: CoreDirective[] = [
   directive('AddDefaultCharset', orClass('FileInfo'), 'take1', 'The name of the default charset to add to any Content-Type without one or \'Off\' to disable', (p, dir, _s, [v]) => {
     const lower = (v as string).toLowerCase();
     dir.addDefaultCharset = lower === 'off' ? 'off' : lower === 'on' ? 'iso-8859-1' : (v as string);
-    p.note('ignored', 'AddDefaultCharset is recorded; smoothgate adds no charset to proxied or streamed responses');
+    p.note?.('ignored', 'AddDefaultCharset is recorded; smoothgate adds no charset to proxied or streamed responses');
   }),
   directive('DocumentRoot', RSRC, 'take1', 'Root directory of the document tree', (p, _d, s, [v]) => {
     const path = rootRelative(p, v as string);
     const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-    if (p.statKind(path) !== 'directory') {
+    if ((p.statKind?.(path) ?? 'directory') !== 'directory') {
       if (p.server.isVirtual) p.warn(`Warning: DocumentRoot [${path}] does not exist`);
       else throw fail(`DocumentRoot '${path}' is not a directory, or is not readable`);
     }
@@ -81,18 +95,19 @@ const EMULATED: CoreDirective[] = [
   }),
   directive('SetHandler', orClass('FileInfo'), 'take1', 'a handler name that overrides any other configured handler', (p, dir, _s, [v]) => {
     const value = v as string;
-    if (value.includes('%{')) p.note('unsupported', `SetHandler expression ${value} is taken literally`);
+    checkStringExpression(value);
+    if (value.includes('%{')) p.note?.('unsupported', `SetHandler expression ${value} is taken literally`);
     dir.handler = value;
-    if (/^proxy:/i.test(value)) p.backendOnly(`SetHandler ${value}`);
+    if (/^proxy:/i.test(value)) p.backendOnly?.(`SetHandler ${value}`);
   }),
   directive('SetOutputFilter', orClass('FileInfo'), 'take1', 'filter (or ; delimited list of filters) to be run on the request content', (p, dir, _s, [v]) => {
     dir.outputFilters = v as string;
     const others = (v as string).split(';').filter((f) => f !== '' && f.toUpperCase() !== 'DEFLATE');
-    if (others.length > 0) p.backendOnly(`SetOutputFilter ${others.join(';')}`);
+    if (others.length > 0) p.backendOnly?.(`SetOutputFilter ${others.join(';')}`);
   }),
   directive('SetInputFilter', orClass('FileInfo'), 'take1', 'filter (or ; delimited list of filters) to be run on the request body', (p, dir, _s, [v]) => {
     dir.inputFilters = v as string;
-    p.backendOnly(`SetInputFilter ${v}`);
+    p.backendOnly?.(`SetInputFilter ${v}`);
   }),
   directive('LimitInternalRecursion', RSRC, 'take12', 'maximum recursion depth of internal redirects and subrequests', (_p, _d, s, [a, b]) => {
     const redirects = atoi(a as string);
@@ -143,7 +158,7 @@ const EMULATED: CoreDirective[] = [
   }),
   directive('ServerName', RSRC, 'take1', 'The hostname and port of the server', (p, _d, s, [v]) => {
     let value = v as string;
-    if (/[*?]|\[.*\]/.test(value) && !/^\[[0-9a-fA-F:.]+\]/.test(value)) {
+    if (fnmatchTest(value)) {
       throw fail(`Invalid ServerName "${value}" use ServerAlias to set multiple server names.`);
     }
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(value);
@@ -152,7 +167,7 @@ const EMULATED: CoreDirective[] = [
       value = value.slice(scheme[0].length);
     }
     const port = /:(\d*)$/.exec(value);
-    if (port && !/^\[[^\]]*$/.test(value)) {
+    if (port) {
       const n = Number(port[1]);
       if (port[1] === '' || n <= 0 || n > 65535) throw fail(`The port number "${port[1]}" is outside the appropriate range (i.e., 1..65535).`);
       s.serverNamePort = n;
@@ -192,10 +207,44 @@ const EMULATED: CoreDirective[] = [
     const text = (raw as string).replace(/^"(.*)"$/, '$1');
     throw fail(text);
   }),
-  directive('Listen', RSRC, 'take12', 'A port number or a numeric IP address and a port number, and an optional protocol', (p, _d, _s, args) => {
-    listenSink(p.server).push(args.join(' '));
+  directive('Listen', RSRC, 'takeArgv', 'A port number or a numeric IP address and a port number, and an optional protocol', (p, _d, _s, args) => {
+    if (args.length < 1 || args.length > 2) throw fail('Listen requires 1 or 2 arguments.');
+    const parsed = parseAddrPort(args[0] as string);
+    if (!parsed) throw fail('Invalid address or port');
+    if (parsed.port === 0) throw fail('Port must be specified');
+    const sink = listenSink(p.server);
+    const key = `${parsed.host ?? '*'}:${parsed.port}`;
+    if (sink.some((line) => listenKey(line) === key)) throw fail('Cannot define multiple Listeners on the same IP:port');
+    sink.push(args.join(' '));
   }, { notIn: GLOBAL_ONLY }),
 ];
+
+/** apr_parse_addr_port: "80", "host:80", "[v6]:80", "host" (port 0); null when malformed. */
+function parseAddrPort(text: string): { host: string | null; port: number } | null {
+  let host: string | null;
+  let portText: string | null;
+  const v6 = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+  if (v6) {
+    host = v6[1] as string;
+    portText = v6[2] ?? null;
+  } else if (/^\d+$/.test(text)) {
+    host = null;
+    portText = text;
+  } else {
+    const colon = text.lastIndexOf(':');
+    host = colon < 0 ? text : text.slice(0, colon);
+    portText = colon < 0 ? null : text.slice(colon + 1);
+    if (host === '' ) return null;
+  }
+  if (portText === null || portText === '') return { host: host === '*' ? null : host, port: 0 };
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535 || Number(portText) === 0) return null;
+  return { host: host === '*' ? null : host, port: Number(portText) };
+}
+
+function listenKey(line: string): string {
+  const parsed = parseAddrPort(line.split(' ')[0] as string);
+  return parsed ? `${parsed.host ?? '*'}:${parsed.port}` : line;
+}
 
 /** Listen lines are collected on the main server object and moved to LoadedConfig by the loader. */
 const listens = new WeakMap<object, string[]>();
@@ -212,8 +261,9 @@ const T = 'process tuning: smoothgate.yaml covers the role';
 const IGNORED: DirectiveDef[] = [
   ...['Timeout', 'ServerTokens', 'TraceEnable', 'PidFile', 'ScoreBoardFile', 'MaxRequestsPerChild', 'MaxConnectionsPerChild', 'CoreDumpDirectory',
     'MaxMemFree', 'ThreadStackSize', 'EnableExceptionHook', 'ListenBacklog', 'ListenCoresBucketsRatio', 'SendBufferSize', 'ReceiveBufferSize',
-    'ProtocolsHonorOrder', 'ServerPath', 'FlushMaxThreshold', 'FlushMaxPipelined', 'GprofDir', 'NameVirtualHost', 'Protocol', 'MaxRanges',
-    'MaxRangeOverlaps', 'MaxRangeReversals', 'ErrorLog'].map((n) => ignored(n, RSRC, 'take1', T)),
+    'ProtocolsHonorOrder', 'ServerPath', 'FlushMaxThreshold', 'FlushMaxPipelined', 'GprofDir', 'NameVirtualHost', 'Protocol'].map((n) => ignored(n, RSRC, 'take1', T)),
+  ...['MaxRanges', 'MaxRangeOverlaps', 'MaxRangeReversals'].map((n) => ignored(n, RSRC_ACCESS, 'take1', T)),
+  ignored('ErrorLog', RSRC, 'take1', 'error logs are structured JSON on stderr (smoothgate.yaml log.*)'),
   ignored('Mutex', RSRC, 'raw', T),
   ignored('ErrorLogFormat', RSRC, 'take12', 'logging is configured in smoothgate.yaml'),
   ignored('AcceptFilter', RSRC, 'take2', T),

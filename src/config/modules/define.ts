@@ -36,7 +36,7 @@ export function directive<S, D>(
  * with the reason (INTERFACE.md §9).
  */
 export function ignored(name: string, contexts: DirectiveContexts, syntax: DirectiveSyntax, reason: string, extra: { notIn?: number } = {}): DirectiveDef {
-  return directive<unknown, unknown>(name, contexts, syntax, '', (p) => p.note('ignored', reason), extra);
+  return directive<unknown, unknown>(name, contexts, syntax, '', (p) => p.note?.('ignored', reason), extra);
 }
 
 /** A read-time directive: the reader executes it (./parser.ts, ./read-time.ts). */

@@ -12,13 +12,14 @@ type EnvDirective = DirectiveDef<unknown, EnvDirConf>;
 type Entry = readonly [string, string | null];
 
 function setVar(dir: EnvDirConf, name: string, value: string | null): void {
-  const kept = value === null ? dir.vars.filter(([n, v]) => n !== name || v === null) : dir.vars.filter(([n, v]) => n !== name || v === null);
+  // Earlier values of the name go; a queued UnsetEnv of it stays (the merge unsets, then sets).
+  const kept = dir.vars.filter(([n, v]) => n !== name || v === null);
   dir.vars = [...kept, [name, value] as Entry];
 }
 
 const DIRECTIVES: EnvDirective[] = [
   directive('PassEnv', orClass('FileInfo'), 'iterate', 'a list of environment variables to pass to CGI.', (p, dir, _s, [name]) => {
-    const value = p.getEnv(name as string);
+    const value = p.getEnv?.(name as string);
     if (value === undefined) p.warn(`PassEnv variable ${name} was undefined`);
     else setVar(dir, name as string, value);
   }),

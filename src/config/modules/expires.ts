@@ -58,7 +58,7 @@ const DIRECTIVES: DirectiveDef<unknown, ExpiresDirConf>[] = [
     if (slash < 0) throw fail('Invalid mimetype: should contain a slash');
     try {
       const next = new Map(dir.byType);
-      next.set(mime as string, compileExpiresCode(code as string));
+      next.set((mime as string).toLowerCase(), compileExpiresCode(code as string));
       dir.byType = next;
     } catch (err) {
       throw fail(`'ExpiresByType ${mime} ${code}': ${(err as Error).message}`);

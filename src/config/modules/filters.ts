@@ -5,7 +5,7 @@
  */
 import type { DirectiveDef, ModuleDef } from '../module';
 import type { FilterDirConf } from '../records';
-import { RSRC, RSRC_ACCESS, directive, ignored, orClass } from './define';
+import { OR_ALL_CTX, RSRC, RSRC_ACCESS, directive, ignored, orClass } from './define';
 
 export const filterModule: ModuleDef<unknown, FilterDirConf> = {
   id: 'filter_module',
@@ -23,7 +23,7 @@ export const filterModule: ModuleDef<unknown, FilterDirConf> = {
       next.set((type as string).toLowerCase(), [...(next.get((type as string).toLowerCase()) ?? []), ...names]);
       dir.byType = next;
       const others = names.filter((f) => f.toUpperCase() !== 'DEFLATE');
-      if (others.length > 0) p.backendOnly(`AddOutputFilterByType ${others.join(';')}`);
+      if (others.length > 0) p.backendOnly?.(`AddOutputFilterByType ${others.join(';')}`);
     }),
     ...['FilterDeclare', 'FilterProvider', 'FilterChain', 'FilterProtocol', 'FilterTrace'].map((n) =>
       ignored(n, RSRC_ACCESS, 'takeArgv', 'mod_filter chains are not emulated'),
@@ -36,9 +36,8 @@ export const deflateModule: ModuleDef = {
   id: 'deflate_module',
   sourceName: 'mod_deflate.c',
   directives: [
-    ...['DeflateBufferSize', 'DeflateWindowSize', 'DeflateMemLevel', 'DeflateCompressionLevel', 'DeflateInflateLimitRequestBody', 'DeflateInflateRatioLimit', 'DeflateInflateRatioBurst'].map(
-      (n) => ignored(n, RSRC, 'take1', DEFLATE_WHY),
-    ),
+    ...['DeflateBufferSize', 'DeflateWindowSize', 'DeflateMemLevel', 'DeflateCompressionLevel'].map((n) => ignored(n, RSRC, 'take1', DEFLATE_WHY)),
+    ...['DeflateInflateLimitRequestBody', 'DeflateInflateRatioLimit', 'DeflateInflateRatioBurst'].map((n) => ignored(n, OR_ALL_CTX, 'take1', DEFLATE_WHY)),
     ignored('DeflateFilterNote', RSRC, 'take12', DEFLATE_WHY),
     ignored('DeflateAlterETag', RSRC, 'take1', DEFLATE_WHY),
   ],

@@ -7,12 +7,31 @@
 import { getWordConf, restOf } from '../lexer';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import { compileApacheRegex } from '../regex';
+import { checkBoolExpression } from '../expr-syntax';
 import type { HeaderAction, HeaderDirective, HeadersDirConf } from '../records';
 import { directive, fail, orClass } from './define';
 
 type HeadersDirective = DirectiveDef<unknown, HeadersDirConf>;
 
 const ACTIONS: readonly HeaderAction[] = ['set', 'setifempty', 'add', 'append', 'merge', 'unset', 'echo', 'edit', 'edit*', 'note'];
+
+const FORMAT_TAGS = new Set(['D', 't', 'e', 's', 'l', 'i', 'b']);
+
+/** parse_format_string/parse_format_tag: every %-tag must be one mod_headers registers. */
+function checkFormat(value: string): void {
+  if (value.startsWith('expr=')) return;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '%') continue;
+    i++;
+    if (i >= value.length || value[i] === '%') continue;
+    if (value[i] === '{') {
+      const close = value.indexOf('}', i);
+      i = close < 0 ? value.length : close + 1;
+    }
+    const tag = value[i] ?? '';
+    if (!FORMAT_TAGS.has(tag)) throw fail(`Unrecognized header format %${tag}`);
+  }
+}
 
 function headerCommand(p: CmdParms, dir: HeadersDirConf, raw: string, request: boolean): void {
   const cursor = { text: raw, pos: 0 };
@@ -71,11 +90,15 @@ function headerCommand(p: CmdParms, dir: HeadersDirConf, raw: string, request: b
       if (name === '' || name === '!') throw fail('error: missing environment variable name. envclause should be in the form env=envar ');
       envCondition = name.startsWith('!') ? { name: name.slice(1), negate: true } : { name, negate: false };
     } else if (lower.startsWith('expr=')) {
-      p.note('unsupported', `${p.directiveName} ${header}: expr= conditions are not evaluated (the header is never applied)`);
+      const syntax = checkBoolExpression(envclause.slice(5));
+      if (syntax) throw fail(`Can't parse envclause/expression: ${syntax}`);
+      p.note?.('unsupported', `${p.directiveName} ${header}: expr= conditions are not evaluated (the header is never applied)`);
       exprCondition = envclause.slice(5);
     } else throw fail(`Unknown parameter: ${envclause}`);
   }
-  if (value !== null && value.startsWith('expr=')) p.note('unsupported', `${p.directiveName} ${header}: expr= values are not evaluated`);
+  if (act === 'edit' || act === 'edit*') checkFormat(editReplacement as string);
+  else if (value !== null) checkFormat(value);
+  if (value !== null && value.startsWith('expr=')) p.note?.('unsupported', `${p.directiveName} ${header}: expr= values are not evaluated`);
   const entry: HeaderDirective = {
     action: act,
     header,

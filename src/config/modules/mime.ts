@@ -55,10 +55,19 @@ function createMimeDirConf(): MimeDirConf {
 }
 
 /** merge_mime_dir_configs. */
+const NO_REMOVALS: ReadonlySet<string> = new Set();
+
+function hasRemovals(dir: MimeDirConf): boolean {
+  return REMOVES.some(([field]) => dir[field].size > 0);
+}
+
 export function mergeMimeDirConf(base: MimeDirConf, add: MimeDirConf): MimeDirConf {
+  // Maps are never mutated once built, so an unchanged side is shared, not copied (merges run
+  // per request level and Debian's mime.conf maps hundreds of extensions).
+  const removals = hasRemovals(add);
   let extensions: Map<string, Readonly<ExtensionInfo>>;
-  if (base.extensions.size === 0) extensions = new Map(add.extensions);
-  else if (add.extensions.size === 0) extensions = new Map(base.extensions);
+  if (base.extensions.size === 0) extensions = removals ? new Map(add.extensions) : (add.extensions as Map<string, Readonly<ExtensionInfo>>);
+  else if (add.extensions.size === 0) extensions = removals ? new Map(base.extensions) : (base.extensions as Map<string, Readonly<ExtensionInfo>>);
   else {
     extensions = new Map(base.extensions);
     for (const [ext, info] of add.extensions) {
@@ -67,7 +76,7 @@ export function mergeMimeDirConf(base: MimeDirConf, add: MimeDirConf): MimeDirCo
       extensions.set(ext, merged);
     }
   }
-  for (const [removeField, field] of REMOVES) {
+  for (const [removeField, field] of removals ? REMOVES : []) {
     for (const ext of add[removeField]) {
       const info = extensions.get(ext);
       if (info && info[field]) {
@@ -79,12 +88,12 @@ export function mergeMimeDirConf(base: MimeDirConf, add: MimeDirConf): MimeDirCo
   }
   return {
     extensions,
-    removeTypes: new Set(),
-    removeHandlers: new Set(),
-    removeEncodings: new Set(),
-    removeCharsets: new Set(),
-    removeLanguages: new Set(),
-    removeOutputFilters: new Set(),
+    removeTypes: NO_REMOVALS,
+    removeHandlers: NO_REMOVALS,
+    removeEncodings: NO_REMOVALS,
+    removeCharsets: NO_REMOVALS,
+    removeLanguages: NO_REMOVALS,
+    removeOutputFilters: NO_REMOVALS,
     defaultLanguage: add.defaultLanguage ?? base.defaultLanguage,
     useMimePathInfo: add.useMimePathInfo ?? base.useMimePathInfo,
   };
@@ -114,15 +123,15 @@ export function parseTypesFile(text: string): Map<string, string> {
 }
 
 const DIRECTIVES: MimeDirective[] = [
-  addInfo('AddCharset', 'charset', 'a charset (e.g., iso-2022-jp), followed by one or more file extensions', (p) => p.note('ignored', 'AddCharset: charset parameters are recorded; negotiation is not emulated')),
+  addInfo('AddCharset', 'charset', 'a charset (e.g., iso-2022-jp), followed by one or more file extensions', (p) => p.note?.('ignored', 'AddCharset: charset parameters are recorded; negotiation is not emulated')),
   addInfo('AddEncoding', 'encoding', 'an encoding (e.g., gzip), followed by one or more file extensions'),
   addInfo('AddHandler', 'handler', 'a handler name followed by one or more file extensions', (p, value) => {
-    if (/^(cgi-script|php|proxy:|fcgid|application\/x-httpd-php)/i.test(value)) p.backendOnly(`AddHandler ${value}`);
+    if (/^(cgi-script|php|proxy:|fcgid|application\/x-httpd-php)/i.test(value)) p.backendOnly?.(`AddHandler ${value}`);
   }),
   addInfo('AddInputFilter', 'outputFilters', 'input filter name (or ; delimited names) followed by one or more file extensions'),
   addInfo('AddLanguage', 'language', 'a language (e.g., fr), followed by one or more file extensions'),
   addInfo('AddOutputFilter', 'outputFilters', 'output filter name (or ; delimited names) followed by one or more file extensions', (p, value) => {
-    if (value.split(';').some((f) => f !== '' && f.toUpperCase() !== 'DEFLATE')) p.backendOnly(`AddOutputFilter ${value}`);
+    if (value.split(';').some((f) => f !== '' && f.toUpperCase() !== 'DEFLATE')) p.backendOnly?.(`AddOutputFilter ${value}`);
   }),
   addInfo('AddType', 'forcedType', 'a mime type followed by one or more file extensions'),
   directive('DefaultLanguage', orClass('FileInfo'), 'take1', 'language to use for documents with no other language file extension', (_p, dir, _s, [v]) => {

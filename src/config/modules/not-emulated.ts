@@ -89,14 +89,23 @@ const CATALOGUE: readonly Catalogue[] = [
   { id: 'authnz_ldap_module', sourceName: 'mod_authnz_ldap.c', reason: 'LDAP is not implemented', entries: ['AuthLDAPURL', 'AuthLDAPBindDN', 'AuthLDAPBindPassword', 'AuthLDAPGroupAttribute', 'AuthLDAPGroupAttributeIsDN', 'AuthLDAPRemoteUserAttribute'].map((n) => [n, 'AU', 'raw'] as Entry) },
 ];
 
+/**
+ * Arity of directives we do not emulate is checked only where we copied Apache's table exactly
+ * (flags, TAKE2 pairs); elsewhere any argument text is accepted, so that we never refuse what
+ * Apache accepts (a fuzz against apache2 -t found handlers looser than their declared arity).
+ */
+function looseSyntax(syntax: DirectiveSyntax | undefined): DirectiveSyntax {
+  return syntax === 'take2' || syntax === 'iterate2' ? syntax : 'raw';
+}
+
 function buildModule(c: Catalogue): ModuleDef {
   return {
     id: c.id,
     sourceName: c.sourceName,
     directives: c.entries.map(([name, ctx, syntax]) =>
       c.effect === 'backend'
-        ? directive<unknown, unknown>(name, CTX[ctx], syntax ?? 'take1', '', (p) => p.backendOnly(`${name}: ${c.reason}`))
-        : ignored(name, CTX[ctx], syntax ?? 'take1', c.reason),
+        ? directive<unknown, unknown>(name, CTX[ctx], looseSyntax(syntax), '', (p) => p.backendOnly?.(`${name}: ${c.reason}`))
+        : ignored(name, CTX[ctx], looseSyntax(syntax), c.reason),
     ),
   };
 }

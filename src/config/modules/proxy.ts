@@ -56,18 +56,19 @@ function addPass(p: CmdParms, server: ProxyServerConf, raw: string, isRegex: boo
   server.passes = [...server.passes, { path: f, regex, url: r, noCanon, where: p.where }];
 }
 
+/** add_pass_reverse (TAKE123): `[path] url [interpolate]`; a third word is otherwise ignored. */
 function addReverse(p: CmdParms, server: ProxyServerConf, args: string[]): void {
-  const words = args.filter((w) => w.toLowerCase() !== 'interpolate');
+  const [f, r] = args as [string, string | undefined];
   let path: string;
   let url: string;
   if (p.path === null) {
-    if (words.length < 2) throw fail('ProxyPassReverse needs a path when not defined in a location');
-    path = words[0] as string;
-    url = words[1] as string;
+    if (r === undefined || r.toLowerCase() === 'interpolate') throw fail('ProxyPassReverse needs a path when not defined in a location');
+    path = f;
+    url = r;
   } else {
-    if (words.length > 1) throw fail('ProxyPassReverse can not have a path when defined in a location');
+    if (r !== undefined && r.toLowerCase() !== 'interpolate') throw fail('ProxyPassReverse can not have a path when defined in a location');
     path = p.path;
-    url = words[0] as string;
+    url = f;
   }
   server.reverse = [...server.reverse, { path, url }];
 }
@@ -76,13 +77,13 @@ const WHY = 'mod_proxy tuning: the backend pool is configured in smoothgate.yaml
 const DIRECTIVES: ProxyDirective[] = [
   directive('ProxyPass', RSRC_ACCESS, 'raw', 'a virtual path and a URL', (p, _d, s, [raw]) => addPass(p, s, raw as string, false), { notIn: NOT_IN_DIRECTORY | NOT_IN_FILES }),
   directive('ProxyPassMatch', RSRC_ACCESS, 'raw', 'a virtual path and a URL', (p, _d, s, [raw]) => addPass(p, s, raw as string, true), { notIn: NOT_IN_DIRECTORY | NOT_IN_FILES }),
-  directive('ProxyPassReverse', RSRC_ACCESS, 'take12', 'a virtual path and a URL for reverse proxy behaviour', (p, _d, s, args) => addReverse(p, s, args), { notIn: NOT_IN_DIRECTORY | NOT_IN_FILES }),
+  directive('ProxyPassReverse', RSRC_ACCESS, 'take123', 'a virtual path and a URL for reverse proxy behaviour', (p, _d, s, args) => addReverse(p, s, args), { notIn: NOT_IN_DIRECTORY | NOT_IN_FILES }),
   directive('ProxyPreserveHost', RSRC_ACCESS, 'flag', 'on if we should preserve host header while proxying', (_p, _d, s, [v]) => {
     s.preserveHost = v === 'on';
   }),
   directive('ProxyRequests', RSRC, 'flag', 'on if the true proxy requests should be accepted', (p, _d, s, [v]) => {
     s.proxyRequests = v === 'on';
-    if (v === 'on') p.note('ignored', 'ProxyRequests On: smoothgate is not a forward proxy');
+    if (v === 'on') p.note?.('ignored', 'ProxyRequests On: smoothgate is not a forward proxy');
   }),
   container('<Proxy', RSRC, 'Container for directives affecting resources located in the proxied location'),
   container('<ProxyMatch', RSRC, 'Container for directives affecting resources located in the proxied location, in regular expression syntax'),

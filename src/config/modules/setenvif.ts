@@ -6,6 +6,7 @@
 import { getWordConf, restOf } from '../lexer';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import { compileApacheRegex } from '../regex';
+import { checkBoolExpression } from '../expr-syntax';
 import type { SetEnvIfConf, SetEnvIfEntry } from '../records';
 import { directive, fail, orClass } from './define';
 
@@ -32,7 +33,7 @@ function addEntry(p: CmdParms, dir: SetEnvIfConf, server: SetEnvIfConf, attribut
     if (restOf(cursor) === '') break;
   }
   const entry: SetEnvIfEntry = { attribute, attributeIsRegex, regex, assignments, where: p.where };
-  const target = p.path === null && !p.inHtaccess ? server : dir;
+  const target = p.path === null && p.inHtaccess !== true ? server : dir;
   target.entries = [...target.entries, entry];
 }
 
@@ -51,8 +52,11 @@ const DIRECTIVES: SetEnvIfDirective[] = [
     ),
   ),
   directive('SetEnvIfExpr', orClass('FileInfo'), 'raw', 'an expression and a list of variables.', (p, _d, _s, [raw]) => {
-    if (getWordConf({ text: raw as string, pos: 0 }) === '') throw fail('Missing expression for SetEnvIfExpr');
-    p.note('unsupported', 'SetEnvIfExpr expressions are not evaluated (the variables are never set)');
+    const expr = getWordConf({ text: raw as string, pos: 0 });
+    if (expr === '') throw fail('Missing expression for SetEnvIfExpr');
+    const syntax = checkBoolExpression(expr);
+    if (syntax) throw fail(`Could not parse expression "${expr}": ${syntax}`);
+    p.note?.('unsupported', 'SetEnvIfExpr expressions are not evaluated (the variables are never set)');
   }),
 ];
 
