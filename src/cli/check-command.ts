@@ -5,6 +5,7 @@
  * The lead wires `--config` (smoothgate.yaml's httpdConf/defines/envvars) into `CheckOptions`.
  */
 import { loadConfigReport } from '../config';
+import { lintConfiguration } from '../rewrite/lint-config';
 import { buildReport, type CheckReport, type RewriteLinter } from './check-report';
 import { walkHtaccess } from './htaccess-walk';
 import { usageError } from './main';
@@ -25,7 +26,7 @@ export interface CheckDeps {
 }
 
 export const DEFAULT_CHECK_DEPS: CheckDeps = {
-  linters: [],
+  linters: [lintConfiguration],
   write: (text) => process.stdout.write(text),
   processEnv: process.env,
 };

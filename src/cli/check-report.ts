@@ -7,7 +7,7 @@ import { coreDir, coreServer, mimeDir, type ConfigNote, type DirConfigVector, ty
 import type { WalkResult } from './htaccess-walk';
 
 /** Where mod_rewrite's lint warnings plug in (src/rewrite will provide `lintRewrite`). */
-export type RewriteLinter = (config: LoadedConfig) => string[];
+export type RewriteLinter = (config: LoadedConfig, htaccessVectors: ReadonlyArray<DirConfigVector | null>) => string[];
 
 export interface ReportError {
   readonly file: string | null;
@@ -128,7 +128,8 @@ export function buildReport(config: LoadedConfig | null, errors: readonly SgErro
   for (const note of notes) {
     if (isErrorNote(note)) reportErrors.push({ file: note.where.file, line: note.where.line, code: note.kind === 'failClosed' ? 'SG_ERR_ROUTING_FAIL_CLOSED' : 'SG_ERR_CONFIG_UNSUPPORTED', message: `${note.directive}: ${note.reason}` });
   }
-  const lint = config ? linters.flatMap((lintFn) => lintFn(config)) : [];
+  const htaccessVectors = walk ? walk.files.map((f) => f.vector) : [];
+  const lint = config ? linters.flatMap((lintFn) => lintFn(config, htaccessVectors)) : [];
   return {
     ok: reportErrors.length === 0,
     errors: reportErrors,

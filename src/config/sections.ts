@@ -150,7 +150,9 @@ function directory(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
   if (message) throw directiveError('SG_ERR_CONFIG_CONTEXT', message, node);
   const parsed = sectionArgs(node, name, name === '<DirectoryMatch', false);
   let path = parsed.path;
-  if (!parsed.regex && path !== '/') path = path.startsWith('/') ? canonicalDirectory(path) : path.endsWith('/') ? path : `${path}/`;
+  // apr_filepath_merge(&newpath, NULL, path, TRUENAME) in core.c dirsection: a relative path is
+  // taken relative to the server process's working directory.
+  if (!parsed.regex && path !== '/') path = canonicalDirectory(path.startsWith('/') || name !== '<Directory' ? path : `${process.cwd()}/${path}`);
   const args = { ...parsed, path };
   const vector = sectionVector(path, shared);
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'directory', name, path, pathIsRegex: parsed.regex !== null, override: SECTION_OVERRIDE }), shared);
