@@ -1,5 +1,181 @@
+/**
+ * `smoothgate serve` (INTERFACE.md §2): flags → smoothgate.yaml settings → the runtime (routing
+ * core, handlers, static sender) → the gateway, one process or a node:cluster of workers. Logs
+ * `listening on HOST:PORT` once ready; SIGHUP reloads, SIGTERM/SIGINT drain and exit 0.
+ */
+import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  applyServeFlags,
+  loadSmoothgateYaml,
+  type ListenAddress,
+  type ServeFlags,
+  type SmoothgateSettings,
+} from '../config/smoothgate-yaml';
+import type { ReverseRule } from '../proxy/location-rewrite';
+import { Gateway, hostPort } from '../server/gateway';
+import { createLogger } from '../server/logger';
+import { runCluster, workerCount, type WorkerReady } from '../server/cluster';
+import { installSignalHandlers } from '../server/signals';
+import type { Decide, HandlerTable, StaticSender } from '../server/raw-request';
+import { buildDecisionForUnwired } from './serve-unwired';
 import { usageError } from './main';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw usageError('serve: not implemented yet');
+export interface ServeOptions {
+  readonly configPath: string | null;
+  readonly flags: ServeFlags;
+}
+
+const SERVE_USAGE = `usage: smoothgate serve [--config PATH] [--listen HOST:PORT]… [--backend URL|none]
+                       [--workers N|auto] [--metrics HOST:PORT|off] [--log-level LEVEL]
+                       [--httpd-conf PATH] [-D NAME]…
+`;
+
+/** Parses the command line of `serve` (both `--flag value` and `--flag=value`). */
+export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
+  let configPath: string | null = null;
+  const listen: string[] = [];
+  const defines: string[] = [];
+  const flags: { -readonly [K in keyof ServeFlags]: ServeFlags[K] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let inline: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw usageError(`${arg} needs a value\n${SERVE_USAGE}`);
+      return next;
+    };
+    switch (arg) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--config':
+        configPath = value();
+        break;
+      case '--listen':
+        listen.push(value());
+        break;
+      case '--backend':
+        flags.backend = value();
+        break;
+      case '--workers':
+        flags.workers = value();
+        break;
+      case '--metrics':
+        flags.metrics = value();
+        break;
+      case '--log-level':
+        flags.logLevel = value();
+        break;
+      case '--httpd-conf':
+        flags.httpdConf = value();
+        break;
+      case '-D':
+        defines.push(value());
+        break;
+      default:
+        if (arg.startsWith('-D') && arg.length > 2) defines.push(arg.slice(2));
+        else throw usageError(`serve: unknown argument ${arg}\n${SERVE_USAGE}`);
+    }
+  }
+  if (listen.length > 0) flags.listen = listen;
+  if (defines.length > 0) flags.defines = defines;
+  return { configPath, flags };
+}
+
+/** `--config PATH`, else `./smoothgate.yaml` when present, else built-in defaults (§2). */
+export function loadServeSettings(options: ServeOptions): SmoothgateSettings {
+  const path = options.configPath ?? (existsSync('smoothgate.yaml') ? 'smoothgate.yaml' : null);
+  const base = loadSmoothgateYaml(path === null ? null : resolvePath(path));
+  return applyServeFlags(base, options.flags);
+}
+
+/** What the gateway needs from the rest of smoothgate for one configuration generation. */
+export interface Runtime {
+  readonly decide: Decide;
+  readonly handlers: HandlerTable;
+  /** src/http's sender once wired; undefined = the gateway's placeholder. */
+  readonly staticSender?: StaticSender;
+  /** ProxyPassReverse rules from httpd.conf. */
+  readonly reverseRules?: readonly ReverseRule[];
+  /** httpd.conf's Listen addresses, used when neither YAML nor flags give `listen`. */
+  readonly fallbackListen?: readonly ListenAddress[] | null;
+  /** httpd.conf's CustomLog format, which wins over `log.access` (INTERFACE.md §3). */
+  readonly accessLogFormat?: string | null;
+}
+
+/**
+ * INTEGRATION POINT (the lead fills this at integration): load httpd.conf with `loadConfig(...)`
+ * (settings.httpdConf, settings.defines, settings.envvars), build `decide` from the routing core with
+ * the installed handlers `h264-streaming` and `smooth-streaming`, mount the MP4 engineer's handlers
+ * and static sender, and return httpd.conf's Listen/CustomLog/ProxyPassReverse facts.
+ *
+ * Until then: every request is a `file` decision for a handler we do not have, so with a backend
+ * the gateway is a plain reverse proxy (sendOriginalUrl, preserveHost, X-Forwarded-*) and without
+ * one it answers 404 — nothing else is pretended.
+ */
+export async function createRuntime(settings: SmoothgateSettings): Promise<Runtime> {
+  return {
+    decide: (req) => buildDecisionForUnwired(req, settings.backend !== null),
+    handlers: new Map(),
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseServeArgs(argv);
+  if (parsed === 'help') {
+    process.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  const settings = loadServeSettings(parsed);
+  const logger = createLogger(settings.log.level);
+  const workers = workerCount(settings.workers);
+  if (workers > 1 && cluster.isPrimary) return runCluster(workers, logger);
+  return runWorker(parsed, settings, logger);
+}
+
+async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, logger: Logger): Promise<number> {
+  const runtime = await createRuntime(settings);
+  const gateway = new Gateway({
+    settings,
+    decide: runtime.decide,
+    handlers: runtime.handlers,
+    staticSender: runtime.staticSender,
+    reverseRules: runtime.reverseRules,
+    fallbackListen: runtime.fallbackListen ?? null,
+    accessLogFormat: runtime.accessLogFormat ?? null,
+    // SIGHUP: read smoothgate.yaml (and, once wired, httpd.conf) again and rebuild the routing core.
+    // Listen addresses, TLS and limits stay as started (like `apachectl graceful`, which keeps
+    // its listeners); a broken file is rejected and the old configuration keeps serving.
+    reload: async () => (await createRuntime(loadServeSettings(parsed))).decide,
+    logger,
+    version: packageVersion(),
+  });
+  const addresses = await gateway.start({ announce: !cluster.isWorker });
+  if (cluster.isWorker && process.send) {
+    const ready: WorkerReady = { type: 'smoothgate:listening', addresses: [...addresses.http, ...(addresses.tls ? [addresses.tls] : [])].map(hostPort) };
+    process.send(ready);
+  }
+  const code = await new Promise<number>((resolve) => {
+    installSignalHandlers(gateway, logger, (exitCode) => resolve(exitCode));
+  });
+  // Drained and closed: whatever handle a dependency still holds must not keep us alive.
+  setTimeout(() => process.exit(code), 200).unref();
+  return code;
+}
+
+function packageVersion(): string {
+  try {
+    return String(require('../../../package.json').version);
+  } catch {
+    return '0';
+  }
 }
