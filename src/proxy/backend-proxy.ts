@@ -6,15 +6,14 @@
  * not returned to the pool half-read).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { HeaderList } from '../routing/decision';
 import { BodyLimit } from './body-limit';
-import { forwardRequestHeaders, forwardResponseHeaders, type ForwardingFacts } from './forward-headers';
-import { REVERSE_MAPPED_HEADERS, rewriteLocation, type ReverseRule } from './location-rewrite';
+import { copyResponseHeaders, forwardRequestHeaders, type ForwardingFacts } from './forward-headers';
+import type { ReverseRule } from './location-rewrite';
 import { translateProxyError, type BackendErrorReason } from './proxy-errors';
-import type { SgError } from '../errors';
+import { SgError } from '../errors';
 
 export interface ProxySettings {
   readonly connectTimeoutMs: number;
@@ -72,6 +71,8 @@ export function requestHasBody(req: IncomingMessage): boolean {
 
 export class BackendProxy {
   private readonly agent: Agent;
+  /** `host:port` of each origin (URL parsing per request is measurable). */
+  private readonly hosts = new Map<string, string>();
 
   constructor(
     private readonly settings: ProxySettings,
@@ -94,59 +95,115 @@ export class BackendProxy {
   /**
    * Forwards `req` and streams the answer into `res`. Resolves null when the exchange completed,
    * or a ProxyFailure the caller logs and, when `beforeHeaders`, answers with 502/504/413.
+   *
+   * The response side uses undici's dispatch-handler contract directly (`onResponseData` →
+   * `res.write`; `controller.pause()` when `res.write` reports a full buffer, `resume()` on
+   * 'drain'), which is backpressure by the book without a stream in between: `stream/promises`
+   * `pipeline()` costs an AbortController and a DOMException per request in Node 20 (measured
+   * about a tenth of the proxy's CPU in bench/proxy). The request body is handed to undici as a
+   * stream, which it writes with the same pause/resume discipline.
    */
-  async forward(target: ProxyTarget, ctx: ProxyRequestContext, req: IncomingMessage, res: ServerResponse): Promise<ProxyFailure | null> {
-    const url = `${target.origin}${target.path}`;
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
+  forward(target: ProxyTarget, ctx: ProxyRequestContext, req: IncomingMessage, res: ServerResponse): Promise<ProxyFailure | null> {
+    const url = target.origin + target.path;
     const facts: ForwardingFacts = {
       clientIp: ctx.clientIp,
       remainingForwardedFor: ctx.remainingForwardedFor,
       isHttps: ctx.isHttps,
       clientHost: ctx.clientHost,
-      backendHost: new URL(target.origin).host,
+      backendHost: this.hostOf(target.origin),
       preserveHost: this.settings.preserveHost,
     };
     const headers = forwardRequestHeaders(ctx.requestHeaders, facts, ctx.httpVersion);
+    const flatHeaders: string[] = [];
+    for (const [name, value] of headers) flatHeaders.push(name, value);
     let body: Dispatcher.DispatchOptions['body'] = null;
     if (requestHasBody(req)) {
       body = this.settings.bodyLimitBytes > 0 && req.headers['content-length'] === undefined ? req.pipe(new BodyLimit(this.settings.bodyLimitBytes)) : req;
     }
-    let headSent = false;
-    try {
-      const response = await this.agent.request({
-        origin: target.origin,
-        path: target.path,
-        method: ctx.method as Dispatcher.HttpMethod,
-        headers: headers.flat(),
-        body,
-        signal: abort.signal,
-      });
-      res.statusCode = response.statusCode;
-      for (const [name, value] of forwardResponseHeaders(response.headers)) {
-        if (REVERSE_MAPPED_HEADERS.has(name) && typeof value === 'string' && ctx.reverseRules.length > 0) {
-          res.setHeader(name, rewriteLocation(value, ctx.reverseRules, ctx.clientOrigin));
-        } else res.setHeader(name, value);
+    return new Promise((resolve) => {
+      let controller: Dispatcher.DispatchController | null = null;
+      let settled = false;
+      let headSent = false;
+      let clientGone = false;
+      const onDrain = (): void => controller?.resume();
+      const settle = (result: ProxyFailure | null): void => {
+        if (settled) return;
+        settled = true;
+        res.removeListener('close', onClose);
+        res.removeListener('drain', onDrain);
+        resolve(result);
+      };
+      const fail = (err: unknown): void => {
+        const { error, reason } = clientGone ? translateProxyError(new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url }, { cause: err }), url) : translateProxyError(err, url);
+        settle({ error, reason, beforeHeaders: !headSent && !res.headersSent });
+      };
+      // 'close' before end() was called means the client went away mid-exchange. (Not
+      // `writableFinished`: under load the socket still holds the last bytes when 'close' comes,
+      // and aborting then would throw away a healthy pooled connection.)
+      function onClose(): void {
+        if (res.writableEnded) return;
+        clientGone = true;
+        const reason = new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url });
+        if (controller && !controller.aborted) controller.abort(reason);
+        fail(reason);
       }
-      applyResponseHeaders(res, ctx.responseHeaders);
-      headSent = true;
-      await pipeline(response.body, res);
-      return null;
-    } catch (err) {
-      const { error, reason } = translateProxyError(err, url);
-      return { error, reason, beforeHeaders: !headSent && !res.headersSent };
-    } finally {
-      res.removeListener('close', onClose);
+      res.on('close', onClose);
+      res.on('drain', onDrain);
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+          if (clientGone) c.abort(new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url }));
+        },
+        onResponseStart(_c, statusCode, responseHeaders) {
+          if (statusCode < 200) return; // 1xx interim answers are the backend's business
+          res.statusCode = statusCode;
+          copyResponseHeaders(res, responseHeaders, ctx.reverseRules, ctx.clientOrigin);
+          applyResponseHeaders(res, ctx.responseHeaders);
+          headSent = true;
+          // undici hands head, body and end of a small answer over in one parser run: corked, they
+          // leave in one writev instead of two or three.
+          res.cork();
+          process.nextTick(uncork, res);
+        },
+        onResponseData(c, chunk) {
+          if (!res.write(chunk)) c.pause();
+        },
+        onResponseEnd() {
+          res.end();
+          settle(null);
+        },
+        onResponseError(_c, err) {
+          fail(err);
+        },
+      };
+      try {
+        this.agent.dispatch(
+          { origin: target.origin, path: target.path, method: ctx.method as Dispatcher.HttpMethod, headers: flatHeaders, body },
+          handler,
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+
+  private hostOf(origin: string): string {
+    let host = this.hosts.get(origin);
+    if (host === undefined) {
+      host = new URL(origin).host;
+      if (this.hosts.size < 1024) this.hosts.set(origin, host);
     }
+    return host;
   }
 
   /** Closes every pooled connection (drain, reload of the backend list). */
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+function uncork(res: ServerResponse): void {
+  res.uncork();
 }
 
 /**

@@ -4,7 +4,9 @@
  * mod_proxy_http does (httpd.apache.org/docs/2.4/mod/mod_proxy.html#x-headers): X-Forwarded-For and
  * X-Forwarded-Host are appended to, `Host` is the client's with ProxyPreserveHost On.
  */
-import { stripHopByHop } from './hop-by-hop';
+import type { ServerResponse } from 'node:http';
+import { HOP_BY_HOP, connectionTokens, stripHopByHop } from './hop-by-hop';
+import { REVERSE_MAPPED_HEADERS, rewriteLocation, type ReverseRule } from './location-rewrite';
 
 export interface ForwardingFacts {
   /** The client after mod_remoteip (src/server/trusted-proxies.ts). */
@@ -68,20 +70,24 @@ export function forwardRequestHeaders(
   return out;
 }
 
-/** Response fields from the backend that may reach the client (hop-by-hop gone, RFC 9110 §7.6.1). */
-export function forwardResponseHeaders(headers: Record<string, string | string[] | undefined>): Array<[string, string | string[]]> {
-  const pairs: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) pairs.push([name, v]);
-    else pairs.push([name, value]);
+/**
+ * Copies the backend's response fields onto `res`: hop-by-hop ones dropped (RFC 9110 §7.6.1, with
+ * those the backend's `Connection` names), Location/Content-Location/URI mapped back through the
+ * ProxyPassReverse rules. `headers` is undici's parsed object (lower-case names, arrays for repeats).
+ */
+export function copyResponseHeaders(
+  res: ServerResponse,
+  headers: Record<string, string | string[] | undefined>,
+  reverseRules: readonly ReverseRule[],
+  clientOrigin: string,
+): void {
+  const connection = headers.connection;
+  const listed = connection === undefined ? null : connectionTokens([['connection', Array.isArray(connection) ? connection.join(',') : connection]]);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || (listed !== null && listed.has(name))) continue;
+    if (reverseRules.length > 0 && REVERSE_MAPPED_HEADERS.has(name) && typeof value === 'string') {
+      res.setHeader(name, rewriteLocation(value, reverseRules, clientOrigin));
+    } else res.setHeader(name, value);
   }
-  const kept = stripHopByHop(pairs);
-  const grouped = new Map<string, string | string[]>();
-  for (const [name, value] of kept) {
-    const prev = grouped.get(name);
-    if (prev === undefined) grouped.set(name, value);
-    else grouped.set(name, Array.isArray(prev) ? [...prev, value] : [prev, value]);
-  }
-  return [...grouped.entries()];
 }

@@ -1,6 +1,6 @@
 export { BackendProxy, applyResponseHeaders, requestHasBody, splitAbsoluteUrl } from './backend-proxy';
 export type { ProxyFailure, ProxyRequestContext, ProxySettings, ProxyTarget } from './backend-proxy';
-export { forwardRequestHeaders, forwardResponseHeaders, VIA_PSEUDONYM } from './forward-headers';
+export { copyResponseHeaders, forwardRequestHeaders, VIA_PSEUDONYM } from './forward-headers';
 export type { ForwardingFacts } from './forward-headers';
 export { HOP_BY_HOP, stripHopByHop } from './hop-by-hop';
 export { backendReverseRule, rewriteLocation } from './location-rewrite';

@@ -18,8 +18,14 @@ function labelText(labels: Labels, extra?: [string, string]): string {
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
+/**
+ * The identity of a label set, cheap to compute per request (no sort, no escaping): callers pass
+ * a metric's labels in one fixed order; `render` does the sorting and escaping.
+ */
 function keyOf(labels: Labels): string {
-  return labelText(labels);
+  let key = '';
+  for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
+  return key;
 }
 
 function formatNumber(value: number): string {

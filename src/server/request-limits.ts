@@ -29,7 +29,7 @@ export function nodeMaxHeaderSize(limits: LimitSettings): number {
 /** The first limit the request head breaks, or null. */
 export function checkRequestHead(req: IncomingMessage, limits: LimitSettings): SgError | null {
   const method = req.method ?? '';
-  const lineBytes = Buffer.byteLength(method) + 1 + Buffer.byteLength(req.url ?? '', 'latin1') + 1 + 5 + req.httpVersion.length;
+  const lineBytes = method.length + 1 + (req.url ?? '').length + 1 + 5 + req.httpVersion.length;
   if (requestLineTooLong(lineBytes, limits)) {
     return new SgError('SG_ERR_SERVER_REQUEST_LINE', { bytes: lineBytes, limit: limits.requestLineBytes });
   }
@@ -38,8 +38,9 @@ export function checkRequestHead(req: IncomingMessage, limits: LimitSettings): S
     return new SgError('SG_ERR_SERVER_HEADER_COUNT', { limit: limits.headerFields });
   }
   for (let i = 0; i < raw.length; i += 2) {
-    // "Name: value" as Apache measures the field line (without CRLF), same +1 allowance.
-    const fieldBytes = raw[i]!.length + 2 + Buffer.byteLength(raw[i + 1]!, 'latin1');
+    // "Name: value" as Apache measures the field line (without CRLF), same +1 allowance. Node
+    // decodes field bytes as latin1, so string length is byte length.
+    const fieldBytes = raw[i]!.length + 2 + raw[i + 1]!.length;
     if (fieldBytes > limits.headerFieldBytes + 1) {
       return new SgError('SG_ERR_SERVER_HEADER_FIELD', { bytes: fieldBytes, limit: limits.headerFieldBytes });
     }

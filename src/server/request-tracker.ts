@@ -66,7 +66,7 @@ export class RequestTracker {
       done = true;
       res.removeListener('finish', finish);
       res.removeListener('close', finish);
-      const completed = res.writableFinished;
+      const completed = res.writableEnded;
       const durationNs = Number(process.hrtime.bigint() - startNs);
       const { decision, label } = outcome();
       // A connection cut before the response completed is logged as Apache does: the status it
