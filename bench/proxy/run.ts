@@ -134,8 +134,8 @@ function parseLatencyMs(text: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-function wrk(url: string, connections: number): Result {
-  const out = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${SECONDS}s`, '--latency', url], { encoding: 'utf8' });
+function wrk(url: string, connections: number, seconds = SECONDS): Result {
+  const out = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out.stdout)?.[1] ?? NaN);
   const p99 = /^\s+99%\s+(\S+)/m.exec(out.stdout)?.[1];
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(out.stdout);
@@ -190,13 +190,18 @@ async function main(): Promise<void> {
     ];
     const rows: string[] = [];
     for (const [caseName, path, connections] of cases) {
+      for (const [, port] of targets) wrk(`http://127.0.0.1:${port}${path}`, connections, 1); // warm-up
+      // Runs are interleaved (target A, B, C, … then again) so that load from elsewhere on a
+      // shared machine falls on every target alike; the median of each target's runs is kept.
+      const runs = new Map<string, Result[]>(targets.map(([name]) => [name, []]));
+      for (let run = 0; run < RUNS; run++) {
+        for (const [name, port] of targets) runs.get(name)!.push(wrk(`http://127.0.0.1:${port}${path}`, connections));
+      }
       const results = new Map<string, Result>();
-      for (const [name, port] of targets) {
-        const url = `http://127.0.0.1:${port}${path}`;
-        wrk(url, connections); // warm-up, discarded
-        const runs = Array.from({ length: RUNS }, () => wrk(url, connections));
-        results.set(name, { rps: median(runs.map((r) => r.rps)), p99Ms: median(runs.map((r) => r.p99Ms)) });
-        process.stderr.write(`  ${caseName} ${name}: ${runs.map((r) => Math.round(r.rps)).join(' / ')} req/s\n`);
+      for (const [name] of targets) {
+        const r = runs.get(name)!;
+        results.set(name, { rps: median(r.map((x) => x.rps)), p99Ms: median(r.map((x) => x.p99Ms)) });
+        process.stderr.write(`  ${caseName} ${name}: ${r.map((x) => Math.round(x.rps)).join(' / ')} req/s\n`);
       }
       const apacheRps = results.get('Apache mod_proxy')!.rps;
       const nginxRps = results.get('nginx proxy_pass')!.rps;

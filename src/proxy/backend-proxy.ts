@@ -1,19 +1,18 @@
 /**
  * Forwarding one request to a backend with undici 7 (STYLE.md §2): one keep-alive pool per origin
- * (an `Agent` creates them on demand, `connections` each), request and response bodies streamed
- * through `stream/promises` `pipeline()` so backpressure holds both ways and a large body is never
- * buffered, and a client that goes away aborts the backend request (its connection is discarded,
- * not returned to the pool half-read).
+ * (an `Agent` creates them on demand, `connections` each); request and response bodies stream with
+ * backpressure both ways so a large body is never buffered (the request body as a stream undici
+ * writes, the response through src/proxy/proxy-exchange.ts); a client that goes away aborts the
+ * backend request (its connection is discarded, not returned to the pool half-read).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { HeaderList } from '../routing/decision';
 import { BodyLimit } from './body-limit';
-import { copyResponseHeaders, forwardRequestHeaders, type ForwardingFacts } from './forward-headers';
+import { forwardRequestHeaders, type ForwardingFacts } from './forward-headers';
+import { ProxyExchange, type ProxyFailure } from './proxy-exchange';
 import type { ReverseRule } from './location-rewrite';
-import { translateProxyError, type BackendErrorReason } from './proxy-errors';
-import { SgError } from '../errors';
 
 export interface ProxySettings {
   readonly connectTimeoutMs: number;
@@ -48,12 +47,7 @@ export interface ProxyRequestContext {
   readonly clientOrigin: string;
 }
 
-export interface ProxyFailure {
-  readonly error: SgError;
-  readonly reason: BackendErrorReason;
-  /** False when the response head had already gone out: the connection was cut instead. */
-  readonly beforeHeaders: boolean;
-}
+export type { ProxyFailure } from './proxy-exchange';
 
 /** Splits an absolute URL into origin and the target exactly as written (no re-canonicalising). */
 export function splitAbsoluteUrl(url: string): ProxyTarget | null {
@@ -121,68 +115,19 @@ export class BackendProxy {
       body = this.settings.bodyLimitBytes > 0 && req.headers['content-length'] === undefined ? req.pipe(new BodyLimit(this.settings.bodyLimitBytes)) : req;
     }
     return new Promise((resolve) => {
-      let controller: Dispatcher.DispatchController | null = null;
-      let settled = false;
-      let headSent = false;
-      let clientGone = false;
-      const onDrain = (): void => controller?.resume();
-      const settle = (result: ProxyFailure | null): void => {
-        if (settled) return;
-        settled = true;
-        res.removeListener('close', onClose);
-        res.removeListener('drain', onDrain);
-        resolve(result);
-      };
-      const fail = (err: unknown): void => {
-        const { error, reason } = clientGone ? translateProxyError(new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url }, { cause: err }), url) : translateProxyError(err, url);
-        settle({ error, reason, beforeHeaders: !headSent && !res.headersSent });
-      };
-      // 'close' before end() was called means the client went away mid-exchange. (Not
-      // `writableFinished`: under load the socket still holds the last bytes when 'close' comes,
-      // and aborting then would throw away a healthy pooled connection.)
-      function onClose(): void {
-        if (res.writableEnded) return;
-        clientGone = true;
-        const reason = new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url });
-        if (controller && !controller.aborted) controller.abort(reason);
-        fail(reason);
-      }
-      res.on('close', onClose);
-      res.on('drain', onDrain);
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c;
-          if (clientGone) c.abort(new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url }));
-        },
-        onResponseStart(_c, statusCode, responseHeaders) {
-          if (statusCode < 200) return; // 1xx interim answers are the backend's business
-          res.statusCode = statusCode;
-          copyResponseHeaders(res, responseHeaders, ctx.reverseRules, ctx.clientOrigin);
-          applyResponseHeaders(res, ctx.responseHeaders);
-          headSent = true;
-          // undici hands head, body and end of a small answer over in one parser run: corked, they
-          // leave in one writev instead of two or three.
-          res.cork();
-          process.nextTick(uncork, res);
-        },
-        onResponseData(c, chunk) {
-          if (!res.write(chunk)) c.pause();
-        },
-        onResponseEnd() {
-          res.end();
-          settle(null);
-        },
-        onResponseError(_c, err) {
-          fail(err);
-        },
-      };
+      const exchange = new ProxyExchange(
+        url,
+        res,
+        { responseHeaders: ctx.responseHeaders, reverseRules: ctx.reverseRules, clientOrigin: ctx.clientOrigin, applyResponseHeaders },
+        resolve,
+      );
       try {
         this.agent.dispatch(
           { origin: target.origin, path: target.path, method: ctx.method as Dispatcher.HttpMethod, headers: flatHeaders, body },
-          handler,
+          exchange,
         );
       } catch (err) {
-        fail(err);
+        exchange.fail(err);
       }
     });
   }
@@ -202,9 +147,6 @@ export class BackendProxy {
   }
 }
 
-function uncork(res: ServerResponse): void {
-  res.uncork();
-}
 
 /**
  * Configured response headers (the decision's, already merged by the routing core) over what the

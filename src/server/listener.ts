@@ -67,7 +67,9 @@ export class Listener {
     if (tls) {
       this.http.on('tlsClientError', (err: Error) => this.logger.debug({ err: err.message }, 'TLS handshake failed'));
     }
-    this.net = createNetServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+    // 64 KiB socket buffers (Node 20 defaults to 16 KiB): a 64 KiB chunk from the backend fits
+    // without pausing the backend after every chunk of a large answer.
+    this.net = createNetServer({ pauseOnConnect: true, highWaterMark: 64 * 1024 }, (socket) => this.accept(socket));
     this.net.on('error', (err) => this.logger.error({ err: err.message }, 'listener error'));
   }
 

@@ -43,21 +43,24 @@ export class RequestTracker {
     const writtenBefore = socket.bytesWritten;
     const readBefore = socket.bytesRead;
     let bodyBytes = 0;
-    // Count body bytes as they are written (Apache's %B is the body alone, without chunk framing).
-    const write = res.write;
-    const end = res.end;
-    const count = (chunk: unknown, encoding: unknown): void => {
-      if (typeof chunk === 'string') bodyBytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-      else if (chunk instanceof Uint8Array) bodyBytes += chunk.byteLength;
-    };
-    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]): boolean {
-      count(chunk, rest[0]);
-      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as ServerResponse['write'];
-    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]): ServerResponse {
-      if (typeof chunk !== 'function') count(chunk, rest[0]);
-      return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-    } as ServerResponse['end'];
+    if (this.accessLog) {
+      // Count body bytes as they are written (Apache's %B is the body alone, without chunk
+      // framing). Only when an access log wants them: this wraps two methods per request.
+      const write = res.write;
+      const end = res.end;
+      const count = (chunk: unknown, encoding: unknown): void => {
+        if (typeof chunk === 'string') bodyBytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+        else if (chunk instanceof Uint8Array) bodyBytes += chunk.byteLength;
+      };
+      res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]): boolean {
+        count(chunk, rest[0]);
+        return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      } as ServerResponse['write'];
+      res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]): ServerResponse {
+        if (typeof chunk !== 'function') count(chunk, rest[0]);
+        return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+      } as ServerResponse['end'];
+    }
 
     this.inFlight++;
     let done = false;
