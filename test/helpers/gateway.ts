@@ -1,7 +1,7 @@
 /** Starts a Gateway on 127.0.0.1:0 for a test, with settings overrides and a hand-written decide. */
 import type { TestContext } from 'node:test';
 import { defaultSettings, type SmoothgateSettings } from '../../src/config/smoothgate-yaml';
-import { Gateway, type GatewayOptions } from '../../src/server/gateway';
+import { Gateway, type GatewayAddresses, type GatewayOptions } from '../../src/server/gateway';
 import type { AccessLogRecord } from '../../src/server/access-log';
 
 export interface TestGateway {
@@ -10,6 +10,7 @@ export interface TestGateway {
   readonly url: string;
   readonly metricsUrl: string | null;
   readonly accessLines: string[];
+  readonly addresses: GatewayAddresses;
 }
 
 export type SettingsPatch = { -readonly [K in keyof SmoothgateSettings]?: SmoothgateSettings[K] };
@@ -38,6 +39,7 @@ export async function startGateway(
     url: `http://127.0.0.1:${port}`,
     metricsUrl: addresses.metrics ? `http://127.0.0.1:${addresses.metrics.port}` : null,
     accessLines,
+    addresses,
   };
 }
 
