@@ -159,7 +159,18 @@ async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, log
     logger,
     version: packageVersion(),
   });
-  const addresses = await gateway.start({ announce: !cluster.isWorker });
+  let addresses;
+  try {
+    addresses = await gateway.start({ announce: !cluster.isWorker });
+  } catch (err) {
+    if (cluster.isWorker) {
+      // The IPC channel to the primary would keep this process alive: report and leave, the
+      // primary sees a worker that never listened and stops (src/server/cluster.ts).
+      logger.error({ code: (err as { code?: string }).code, err: (err as Error).message }, 'worker failed to start');
+      process.exit(2);
+    }
+    throw err;
+  }
   if (cluster.isWorker && process.send) {
     const ready: WorkerReady = { type: 'smoothgate:listening', addresses: [...addresses.http, ...(addresses.tls ? [addresses.tls] : [])].map(hostPort) };
     process.send(ready);

@@ -141,9 +141,14 @@ export class BackendProxy {
     return host;
   }
 
-  /** Closes every pooled connection (drain, reload of the backend list). */
+  /** Closes every pooled connection once its request completes. */
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** Closes every pooled connection now, failing what is still in flight. */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
   }
 }
 

@@ -27,6 +27,7 @@ export function runCluster(count: number, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let announced = false;
+    let exitCode = 0;
     const ready = new Map<number, readonly string[]>();
     const fork = (): Worker => {
       const worker = cluster.fork();
@@ -41,26 +42,36 @@ export function runCluster(count: number, logger: Logger): Promise<number> {
       });
       return worker;
     };
+    const each = (fn: (w: Worker) => void): void => {
+      for (const w of Object.values(cluster.workers ?? {})) if (w) fn(w);
+    };
     for (let i = 0; i < count; i++) fork();
     cluster.on('exit', (worker, code, signal) => {
-      ready.delete(worker.id);
+      const wasReady = ready.delete(worker.id);
       if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+        if (Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
+        return;
+      }
+      if (!announced && !wasReady) {
+        // A worker that dies before it ever listened (port taken, bad certificate …) would die
+        // again: stop everything and report a configuration error instead of forking forever.
+        logger.error({ worker: worker.process.pid, code, signal }, 'a worker failed to start; stopping');
+        stopping = true;
+        exitCode = 2;
+        each((w) => w.process.kill('SIGTERM'));
+        if (Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
         return;
       }
       logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting a new one');
       fork();
     });
-    const each = (fn: (w: Worker) => void): void => {
-      for (const w of Object.values(cluster.workers ?? {})) if (w) fn(w);
-    };
     process.on('SIGHUP', () => each((w) => w.process.kill('SIGHUP')));
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping workers');
       each((w) => w.process.kill('SIGTERM'));
-      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

@@ -230,7 +230,8 @@ export class Gateway {
       l.destroyAll();
     }
     if (this.metricsServer) await this.metricsServer.close();
-    await this.proxy.close().catch(() => undefined);
+    // After the drain (or its grace) nothing in flight is worth waiting for.
+    await this.proxy.destroy().catch(() => undefined);
     if (this.accessSink) this.accessSink.close();
   }
 }

@@ -122,3 +122,19 @@ test('usage and configuration errors exit 2 with file:line', async (t) => {
   const bad = spawn(process.execPath, [CLI, 'serve', '--bogus'], { stdio: 'ignore' });
   assert.equal(await new Promise((resolve) => bad.once('exit', resolve)), 2);
 });
+
+test('a taken port exits 2, with one process and with a cluster (no fork loop)', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  t.after(() => blocker.close());
+  const port = (blocker.address() as { port: number }).port;
+  for (const workers of ['1', '2']) {
+    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--metrics', 'off', '--workers', workers], { stdio: ['ignore', 'ignore', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    let text = '';
+    child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 2, `workers ${workers}: ${text}`);
+    assert.match(text, /EADDRINUSE|failed to start/);
+  }
+});
