@@ -11,7 +11,7 @@
  *   npm run bench -- proxy          (or: node dist/bench/proxy/run.js [seconds] [runs])
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,14 +75,15 @@ http {
 `;
 }
 
-async function startNginx(root: string, port: number, body: string): Promise<void> {
+async function startNginx(root: string, port: number, body: string): Promise<number> {
   const file = join(root, `nginx-${port}.conf`);
   writeFileSync(file, nginxConf(root, port, body));
-  start('/usr/sbin/nginx', ['-c', file, '-p', root]);
+  const child = start('/usr/sbin/nginx', ['-c', file, '-p', root]);
   await waitForPort(port);
+  return child.pid!;
 }
 
-async function startApacheProxy(root: string, port: number, origin: string): Promise<void> {
+async function startApacheProxy(root: string, port: number, origin: string): Promise<number> {
   const dir = join(root, `apache-${port}`);
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
@@ -111,20 +112,55 @@ async function startApacheProxy(root: string, port: number, origin: string): Pro
   ].join('\n');
   writeFileSync(join(dir, 'httpd.conf'), conf + '\n');
   // Apache in the foreground signals its process group on stop: its own group.
-  start('/usr/sbin/apache2', ['-d', dir, '-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], true);
+  const child = start('/usr/sbin/apache2', ['-d', dir, '-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], true);
   await waitForPort(port);
+  return child.pid!;
 }
 
-async function startSmoothgate(root: string, port: number, origin: string, workers: number): Promise<void> {
+async function startSmoothgate(root: string, port: number, origin: string, workers: number): Promise<number> {
   const config = join(root, `sg-${port}.yaml`);
   writeFileSync(config, `backend:\n  url: ${origin}\n  connections: 128\nmetrics:\n  listen: null\nlog:\n  access: "off"\n  level: warn\n`);
-  start(process.execPath, [CLI, 'serve', '--config', config, '--listen', `127.0.0.1:${port}`, '--workers', String(workers)]);
+  const child = start(process.execPath, [CLI, 'serve', '--config', config, '--listen', `127.0.0.1:${port}`, '--workers', String(workers)]);
   await waitForPort(port);
+  return child.pid!;
 }
 
 interface Result {
   rps: number;
   p99Ms: number;
+  /** CPU time (user + system) the target's processes spent per request, µs. */
+  cpuUsPerRequest: number;
+}
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU ticks of a process and all its descendants (Linux /proc), including what exited children
+ * left in their parent's cutime/cstime. On a machine shared with wrk and the origin, CPU per
+ * request is the fairer measure of a proxy's cost than requests/s alone.
+ */
+function treeCpuTicks(rootPid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is field 3 (state): ppid = field 4, utime 14, stime 15, cutime 16, cstime 17.
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      stats.set(Number(name), { ppid: Number(fields[1]), ticks });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  let total = 0;
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    total += stats.get(pid)?.ticks ?? 0;
+    for (const [child, st] of stats) if (st.ppid === pid) queue.push(child);
+  }
+  return total;
 }
 
 function parseLatencyMs(text: string): number {
@@ -134,13 +170,16 @@ function parseLatencyMs(text: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-function wrk(url: string, connections: number, seconds = SECONDS): Result {
+function wrk(url: string, connections: number, seconds = SECONDS, pid = 0): Result {
+  const cpuBefore = pid ? treeCpuTicks(pid) : 0;
   const out = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+  const cpuTicks = pid ? treeCpuTicks(pid) - cpuBefore : NaN;
+  const requests = Number(/(\d+) requests in/.exec(out.stdout)?.[1] ?? NaN);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out.stdout)?.[1] ?? NaN);
   const p99 = /^\s+99%\s+(\S+)/m.exec(out.stdout)?.[1];
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(out.stdout);
   if (errors) process.stderr.write(`  note ${url}: ${errors[0]}\n`);
-  return { rps, p99Ms: p99 ? parseLatencyMs(p99) : NaN };
+  return { rps, p99Ms: p99 ? parseLatencyMs(p99) : NaN, cpuUsPerRequest: (cpuTicks / TICKS_PER_SECOND) * 1e6 / requests };
 }
 
 function median(values: number[]): number {
@@ -164,25 +203,25 @@ async function main(): Promise<void> {
   const [origin, sg1, sg2, apache, nginx] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const originUrl = `http://127.0.0.1:${origin}`;
   try {
-    await startNginx(root, origin, `server { listen 127.0.0.1:${origin}; root ${docroot}; }`);
-    await startNginx(
+    const originPid = await startNginx(root, origin, `server { listen 127.0.0.1:${origin}; root ${docroot}; }`);
+    const nginxPid = await startNginx(
       root,
       nginx,
       `upstream origin { server 127.0.0.1:${origin}; keepalive 64; }
   server { listen 127.0.0.1:${nginx};
     location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
     );
-    await startApacheProxy(root, apache, originUrl);
-    await startSmoothgate(root, sg1, originUrl, 1);
-    await startSmoothgate(root, sg2, originUrl, 2);
+    const apachePid = await startApacheProxy(root, apache, originUrl);
+    const sg1Pid = await startSmoothgate(root, sg1, originUrl, 1);
+    const sg2Pid = await startSmoothgate(root, sg2, originUrl, 2);
     await new Promise((r) => setTimeout(r, 500));
 
-    const targets: Array<[string, number]> = [
-      ['direct (nginx origin)', origin],
-      ['smoothgate, 1 worker', sg1],
-      ['smoothgate, 2 workers', sg2],
-      ['Apache mod_proxy', apache],
-      ['nginx proxy_pass', nginx],
+    const targets: Array<[string, number, number]> = [
+      ['direct (nginx origin)', origin, originPid],
+      ['smoothgate, 1 worker', sg1, sg1Pid],
+      ['smoothgate, 2 workers', sg2, sg2Pid],
+      ['Apache mod_proxy', apache, apachePid],
+      ['nginx proxy_pass', nginx, nginxPid],
     ];
     const cases: Array<[string, string, number]> = [
       ['2.7 KB page', '/page.html', 100],
@@ -195,12 +234,12 @@ async function main(): Promise<void> {
       // shared machine falls on every target alike; the median of each target's runs is kept.
       const runs = new Map<string, Result[]>(targets.map(([name]) => [name, []]));
       for (let run = 0; run < RUNS; run++) {
-        for (const [name, port] of targets) runs.get(name)!.push(wrk(`http://127.0.0.1:${port}${path}`, connections));
+        for (const [name, port, pid] of targets) runs.get(name)!.push(wrk(`http://127.0.0.1:${port}${path}`, connections, SECONDS, pid));
       }
       const results = new Map<string, Result>();
       for (const [name] of targets) {
         const r = runs.get(name)!;
-        results.set(name, { rps: median(r.map((x) => x.rps)), p99Ms: median(r.map((x) => x.p99Ms)) });
+        results.set(name, { rps: median(r.map((x) => x.rps)), p99Ms: median(r.map((x) => x.p99Ms)), cpuUsPerRequest: median(r.map((x) => x.cpuUsPerRequest)) });
         process.stderr.write(`  ${caseName} ${name}: ${r.map((x) => Math.round(x.rps)).join(' / ')} req/s\n`);
       }
       const apacheRps = results.get('Apache mod_proxy')!.rps;
@@ -208,12 +247,12 @@ async function main(): Promise<void> {
       for (const [name] of targets) {
         const r = results.get(name)!;
         rows.push(
-          `| ${caseName} (c=${connections}) | ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p99Ms.toFixed(2)} | ${(r.rps / apacheRps).toFixed(2)}× | ${(r.rps / nginxRps).toFixed(2)}× |`,
+          `| ${caseName} (c=${connections}) | ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p99Ms.toFixed(2)} | ${(r.rps / apacheRps).toFixed(2)}× | ${(r.rps / nginxRps).toFixed(2)}× | ${r.cpuUsPerRequest.toFixed(0)} |`,
         );
       }
     }
     process.stdout.write(`\nproxy benchmark: wrk -t2, ${SECONDS}s × ${RUNS} runs (median), loopback, access logs off\n\n`);
-    process.stdout.write('| work | through | req/s | p99 ms | vs Apache | vs nginx |\n|---|---|---|---|---|---|\n');
+    process.stdout.write('| work | through | req/s | p99 ms | vs Apache | vs nginx | CPU µs/req (server; direct: origin only) |\n|---|---|---|---|---|---|---|\n');
     process.stdout.write(rows.join('\n') + '\n');
   } finally {
     for (const child of children) {
