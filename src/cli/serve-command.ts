@@ -177,6 +177,17 @@ async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, log
   }
   const code = await new Promise<number>((resolve) => {
     installSignalHandlers(gateway, logger, (exitCode) => resolve(exitCode));
+    // Request errors are caught where they happen (src/server/request-pipeline.ts). These are the
+    // last line: a stray rejection is logged and serving goes on; an exception escaping an event
+    // handler leaves unknown state, so the process drains and exits 1 for its supervisor (or the
+    // cluster primary) to start a fresh one.
+    process.on('unhandledRejection', (reason) => {
+      logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection');
+    });
+    process.once('uncaughtException', (err) => {
+      logger.fatal({ err: { message: err.message, stack: err.stack } }, 'uncaught exception; draining and exiting');
+      gateway.drain(Math.min(settings.shutdownGraceMs, 10_000)).finally(() => resolve(1));
+    });
   });
   // Drained and closed: whatever handle a dependency still holds must not keep us alive.
   setTimeout(() => process.exit(code), 200).unref();
