@@ -7,13 +7,8 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Logger } from 'pino';
-import {
-  applyServeFlags,
-  loadSmoothgateYaml,
-  type ListenAddress,
-  type ServeFlags,
-  type SmoothgateSettings,
-} from '../config/smoothgate-yaml';
+import { loadSmoothgateYaml, type ListenAddress, type SmoothgateSettings } from '../config/smoothgate-yaml';
+import { applyServeFlags, type ServeFlags } from './serve-flags';
 import type { ReverseRule } from '../proxy/location-rewrite';
 import { Gateway, hostPort } from '../server/gateway';
 import { createLogger } from '../server/logger';

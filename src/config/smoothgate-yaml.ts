@@ -1,11 +1,12 @@
 /**
  * `smoothgate.yaml` (INTERFACE.md §3): every key, its type, default and unit, read with the `yaml`
- * package (YAML 1.2 core schema, so `no`/`on` stay strings as the spec wants, unlike YAML 1.1).
+ * package (YAML 1.2 core schema: `no`, `on`, `8080:80` stay strings, unlike YAML 1.1's booleans and
+ * sexagesimal numbers).
  *
  * Durations are a number of milliseconds or a string with a unit (`500ms`, `30s`, `5m`, `1h`);
  * sizes are a number of bytes or a string with a unit (`64KiB`, `256MiB`, `1GB`). Unknown keys and bad
  * values are SgErrors whose message names the file, the line and the dotted key. Command-line flags
- * are applied last (`applyServeFlags`), so they override the file (INTERFACE.md §2).
+ * are applied afterwards by src/cli/serve-flags.ts, so they override the file (INTERFACE.md §2).
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
@@ -471,7 +472,7 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-function isHttpUrl(text: string): boolean {
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
@@ -495,59 +496,4 @@ export function loadSmoothgateYaml(file: string | null): SmoothgateSettings {
     throw new SgError('SG_ERR_YAML_SYNTAX', { file, text: `cannot read: ${(err as Error).message}` }, { cause: err });
   }
   return parseSmoothgateYaml(text, file);
-}
-
-// --- command-line overrides -----------------------------------------------------------------------
-
-/** The flags of `smoothgate serve` that override the file (INTERFACE.md §2). */
-export interface ServeFlags {
-  readonly listen?: readonly string[];
-  readonly backend?: string;
-  readonly workers?: string;
-  readonly metrics?: string;
-  readonly logLevel?: string;
-  readonly defines?: readonly string[];
-  readonly httpdConf?: string;
-}
-
-function flagError(flag: string, text: string): SgError {
-  return new SgError('SG_ERR_CLI_USAGE', { text: `${flag}: ${text}` });
-}
-
-export function applyServeFlags(settings: SmoothgateSettings, flags: ServeFlags): SmoothgateSettings {
-  const s: { -readonly [K in keyof SmoothgateSettings]: SmoothgateSettings[K] } = { ...settings };
-  if (flags.listen && flags.listen.length > 0) {
-    s.listen = flags.listen.map((text) => {
-      const address = parseListenAddress(text);
-      if (!address) throw flagError('--listen', `expected HOST:PORT, got ${text}`);
-      return address;
-    });
-  }
-  if (flags.backend !== undefined) {
-    if (flags.backend === 'none') s.backend = null;
-    else {
-      if (!isHttpUrl(flags.backend)) throw flagError('--backend', `not an http(s) URL: ${flags.backend}`);
-      s.backend = { ...(settings.backend ?? DEFAULT_BACKEND), url: flags.backend };
-    }
-  }
-  if (flags.workers !== undefined) {
-    if (flags.workers === 'auto') s.workers = 'auto';
-    else if (/^[1-9]\d*$/.test(flags.workers)) s.workers = Number(flags.workers);
-    else throw flagError('--workers', `expected a positive integer or auto, got ${flags.workers}`);
-  }
-  if (flags.metrics !== undefined) {
-    if (flags.metrics === 'off' || flags.metrics === 'none') s.metricsListen = null;
-    else {
-      const address = parseListenAddress(flags.metrics);
-      if (!address) throw flagError('--metrics', `expected HOST:PORT or off, got ${flags.metrics}`);
-      s.metricsListen = address;
-    }
-  }
-  if (flags.logLevel !== undefined) {
-    if (!isLogLevel(flags.logLevel)) throw flagError('--log-level', `expected one of ${LOG_LEVELS.join(', ')}`);
-    s.log = { ...settings.log, level: flags.logLevel };
-  }
-  if (flags.defines && flags.defines.length > 0) s.defines = [...settings.defines, ...flags.defines];
-  if (flags.httpdConf !== undefined) s.httpdConf = flags.httpdConf;
-  return s;
 }

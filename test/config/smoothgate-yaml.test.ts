@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyServeFlags } from '../../src/cli/serve-flags';
 import {
-  applyServeFlags,
   defaultSettings,
   loadSmoothgateYaml,
   parseDurationMs,
