@@ -77,3 +77,13 @@ test('the gateway writes one combined line per request', async (t) => {
   assert.match(gw.accessLines[0]!, /^127\.0\.0\.1 - x \[[^\]]+\] "GET \/r\?password=\[redacted\] HTTP\/1\.1" 302 \d+ "-" "tester"\n$/);
   assert.match(gw.accessLines[1]!, /"HEAD \/nope HTTP\/1\.1" 404 - /);
 });
+
+test("httpd.conf's CustomLog format wins over log.access", async (t) => {
+  const gw = await startGateway(t, {
+    decide: tableDecide({ '/r': { kind: 'redirect', status: 302, location: 'http://x/' } }),
+    accessLogFormat: '%>s %U%q %{X-Req}i',
+  });
+  await fetchRaw(`${gw.url}/r?a=1`, { headers: { 'x-req': 'yes' } });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(gw.accessLines, ['302 /r?a=1 yes\n']);
+});

@@ -99,3 +99,25 @@ test('connections beyond maxConnections wait for a free slot instead of failing'
   first.destroy();
   assert.equal(statusOf(await second), 404, 'then it is served');
 });
+
+test('an idle keep-alive connection closes after keepAliveTimeout; an unfinished body does not hold the connection past requestTimeout', async (t) => {
+  const gw = await startGateway(t, {
+    settings: { limits: { ...defaultSettings().limits, keepAliveTimeoutMs: 200, requestTimeoutMs: 400, headersTimeoutMs: 400 } },
+    decide: ok,
+  });
+  const socket = connect(gw.port, '127.0.0.1');
+  socket.resume(); // read the answer, so the server's close reaches us as EOF
+  await new Promise((r) => socket.once('connect', r));
+  const started = Date.now();
+  socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  await new Promise((r) => socket.once('close', r));
+  const elapsed = Date.now() - started;
+  // Node adds up to a second to keepAliveTimeout (keepAliveTimeoutBuffer) against races with clients.
+  assert.ok(elapsed >= 150 && elapsed < 3000, `closed after ${elapsed} ms`);
+  // A body that never completes: answered (here 404 at once, the body unread), and the connection is
+  // not held open past requestTimeout.
+  const began = Date.now();
+  const slow = await rawExchange(gw.port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc', 5000);
+  assert.equal(statusOf(slow), 404);
+  assert.ok(Date.now() - began < 4000, 'closed by requestTimeout, not by the client');
+});
