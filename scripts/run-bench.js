@@ -1,21 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench -- NAME: runs dist/bench/NAME/*.js (compiled by `npm run bench`), or a bench's own
-// run.sh when it has one (benchmarks that drive nginx/Apache/wrk).
+// `npm run bench -- NAME [args…]`: runs the compiled benchmark dist/bench/NAME/run.js (INTERFACE.md §12).
 const { existsSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
-const name = process.argv[2];
-const root = join(__dirname, '..');
-if (!name) {
-  console.log(`usage: npm run bench -- NAME   (one of: ${readdirSync(join(root, 'bench')).filter((n) => !n.startsWith('.')).join(', ')})`);
+
+const [name, ...rest] = process.argv.slice(2);
+const root = join(__dirname, '..', 'dist', 'bench');
+const available = existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, 'run.js'))) : [];
+if (!name || !available.includes(name)) {
+  console.error(`usage: npm run bench -- NAME   (available: ${available.join(', ') || 'none'})`);
   process.exit(2);
 }
-const script = join(root, 'bench', name, 'run.sh');
-if (existsSync(script)) process.exit(spawnSync('bash', [script, ...process.argv.slice(3)], { stdio: 'inherit' }).status ?? 1);
-const dir = join(root, 'dist', 'bench', name);
-if (!existsSync(dir)) { console.error(`no benchmark '${name}'`); process.exit(2); }
-for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
-  const r = spawnSync(process.execPath, ['--enable-experimental-regexp-engine-on-excessive-backtracks', join(dir, f), ...process.argv.slice(3)], { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
+const result = spawnSync(process.execPath, [join(root, name, 'run.js'), ...rest], { stdio: 'inherit' });
+process.exit(result.status === null ? 1 : result.status);

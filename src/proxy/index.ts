@@ -1,0 +1,11 @@
+export { BackendProxy, applyResponseHeaders, requestHasBody, splitAbsoluteUrl } from './backend-proxy';
+export type { ProxyFailure, ProxyRequestContext, ProxySettings, ProxyTarget } from './backend-proxy';
+export { copyResponseHeaders, forwardRequestHeaders, VIA_PSEUDONYM } from './forward-headers';
+export type { ForwardingFacts } from './forward-headers';
+export { HOP_BY_HOP, stripHopByHop } from './hop-by-hop';
+export { backendReverseRule, rewriteLocation } from './location-rewrite';
+export type { ReverseRule } from './location-rewrite';
+export { translateProxyError } from './proxy-errors';
+export type { BackendErrorReason } from './proxy-errors';
+export { openUpgradeTunnel } from './upgrade-tunnel';
+export type { TunnelContext } from './upgrade-tunnel';

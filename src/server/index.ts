@@ -1,0 +1,15 @@
+export { Gateway, backendTargetOf, hostPort } from './gateway';
+export type { GatewayAddresses, GatewayOptions } from './gateway';
+export type { Decide, HandlerFn, HandlerTable, RawRequest, StaticSender } from './raw-request';
+export { handlerKey } from './raw-request';
+export { placeholderStaticSender } from './static-placeholder';
+export { createGatewayMetrics, MetricsRegistry } from './metrics';
+export type { GatewayMetrics } from './metrics';
+export { compileLogFormat, NAMED_FORMATS } from './access-log';
+export type { AccessLogRecord } from './access-log';
+export { createLogger, silentLogger } from './logger';
+export { sendErrorPage } from './respond';
+export { errorPageBody, ERROR_CONTENT_TYPE } from './error-page';
+export { TrustedProxies } from './trusted-proxies';
+export { installSignalHandlers } from './signals';
+export { runCluster, workerCount } from './cluster';

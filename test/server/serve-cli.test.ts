@@ -1,0 +1,140 @@
+/**
+ * `smoothgate serve` as a process (INTERFACE.md §2): `listening on` with the bound port, SIGHUP
+ * with a broken smoothgate.yaml keeps serving (and a fixed one reloads), SIGTERM drains an in-flight
+ * request and exits 0, `--workers 2` serves from a cluster. Until the routing core is wired,
+ * `createRuntime` proxies everything to `--backend`, which is what these tests drive.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fetchRaw } from '../helpers/http-client';
+
+const CLI = join(__dirname, '..', '..', '..', 'bin', 'smoothgate.js');
+
+async function backend(t: TestContext): Promise<string> {
+  const server = createServer((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end('slow done'), 800);
+    else res.end(`pid-agnostic ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+interface Served {
+  child: ChildProcess;
+  port: number;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+async function serve(t: TestContext, args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stdout!.resume();
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
+      if (m) {
+        clearInterval(timer);
+        resolve(Number(m[1]));
+      }
+    }, 10);
+    void exit.then(() => {
+      clearInterval(timer);
+      reject(new Error(`serve exited early: ${text}`));
+    });
+  });
+  return { child, port, stderr: () => text, exit };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('SIGHUP with a broken smoothgate.yaml keeps serving; a fixed one reloads', async (t) => {
+  const url = await backend(t);
+  const dir = mkdtempSync(join(tmpdir(), 'sg-serve-'));
+  const config = join(dir, 'smoothgate.yaml');
+  writeFileSync(config, `backend:\n  url: ${url}\nmetrics:\n  listen: null\nlog:\n  access: "%>s %U"\n`);
+  const s = await serve(t, ['--config', config, '--listen', '127.0.0.1:0']);
+  assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/a`)).body.toString(), 'pid-agnostic /a');
+  writeFileSync(config, 'backend:\n  url: [broken\n');
+  s.child.kill('SIGHUP');
+  await waitFor(() => /reload failed/.test(s.stderr()));
+  assert.match(s.stderr(), /SG_ERR_SERVER_RELOAD/);
+  assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/b`)).body.toString(), 'pid-agnostic /b', 'old configuration keeps serving');
+  writeFileSync(config, `backend:\n  url: ${url}\n`);
+  s.child.kill('SIGHUP');
+  await waitFor(() => /configuration reloaded/.test(s.stderr()));
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exit, 0);
+});
+
+test('SIGTERM drains the in-flight request, then exits 0', async (t) => {
+  const url = await backend(t);
+  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--metrics', 'off']);
+  const slow = fetchRaw(`http://127.0.0.1:${s.port}/slow`);
+  await new Promise((r) => setTimeout(r, 200));
+  s.child.kill('SIGTERM');
+  const answer = await slow;
+  assert.equal(answer.body.toString(), 'slow done', 'in-flight request completed');
+  assert.equal(await s.exit, 0);
+  await assert.rejects(fetchRaw(`http://127.0.0.1:${s.port}/after`), 'no longer accepting');
+});
+
+test('--workers 2 serves from a cluster and stops cleanly', async (t) => {
+  const url = await backend(t);
+  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--metrics', 'off', '--workers', '2']);
+  for (let i = 0; i < 6; i++) assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/w${i}`)).body.toString(), `pid-agnostic /w${i}`);
+  assert.equal((s.stderr().match(/listening on/g) ?? []).length, 1, 'announced once, when every worker is ready');
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exit, 0);
+});
+
+test('usage and configuration errors exit 2 with file:line', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-serve-'));
+  const config = join(dir, 'smoothgate.yaml');
+  writeFileSync(config, 'listen: ["127.0.0.1:0"]\nbackned: {}\n');
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let text = '';
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 2);
+  assert.match(text, /smoothgate\.yaml:2: unknown key backned/);
+  const bad = spawn(process.execPath, [CLI, 'serve', '--bogus'], { stdio: 'ignore' });
+  assert.equal(await new Promise((resolve) => bad.once('exit', resolve)), 2);
+});
+
+test('a taken port exits 2, with one process and with a cluster (no fork loop)', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  t.after(() => blocker.close());
+  const port = (blocker.address() as { port: number }).port;
+  for (const workers of ['1', '2']) {
+    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--metrics', 'off', '--workers', workers], { stdio: ['ignore', 'ignore', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    let text = '';
+    child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 2, `workers ${workers}: ${text}`);
+    assert.match(text, /EADDRINUSE|failed to start/);
+  }
+});
