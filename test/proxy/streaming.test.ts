@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { spawn } from 'node:child_process';
+import { proxyAllHttpdConf } from '../helpers/proxy-all-conf';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from '../helpers/gateway';
@@ -73,7 +74,7 @@ test('uploads stream through: 256 MiB (and 50 MiB) POSTs do not grow the gateway
     req.on('data', (d: Buffer) => (bytes += d.length));
     req.on('end', () => res.end(String(bytes)));
   });
-  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--backend', url, '--metrics', 'off', '--log-level', 'info'], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--backend', url, '--httpd-conf', proxyAllHttpdConf(url), '--metrics', 'off', '--log-level', 'info'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   t.after(() => child.kill('SIGKILL'));

@@ -2,13 +2,14 @@
  * `smoothgate serve` as a process (INTERFACE.md §2): `listening on` with the bound port, SIGHUP
  * with a broken smoothgate.yaml keeps serving (and a fixed one reloads), SIGTERM drains an in-flight
  * request and exits 0, `--workers 2` serves from a cluster. Until the routing core is wired,
- * `createRuntime` proxies everything to `--backend`, which is what these tests drive.
+ * An httpd.conf with `ProxyPass /` sends every request to the test backend through the real routing core.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { proxyAllHttpdConf } from '../helpers/proxy-all-conf';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchRaw } from '../helpers/http-client';
@@ -72,7 +73,7 @@ test('SIGHUP with a broken smoothgate.yaml keeps serving; a fixed one reloads', 
   const url = await backend(t);
   const dir = mkdtempSync(join(tmpdir(), 'sg-serve-'));
   const config = join(dir, 'smoothgate.yaml');
-  writeFileSync(config, `backend:\n  url: ${url}\nmetrics:\n  listen: null\nlog:\n  access: "%>s %U"\n`);
+  writeFileSync(config, `httpdConf: ${proxyAllHttpdConf(url)}\nbackend:\n  url: ${url}\nmetrics:\n  listen: null\nlog:\n  access: "%>s %U"\n`);
   const s = await serve(t, ['--config', config, '--listen', '127.0.0.1:0']);
   assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/a`)).body.toString(), 'pid-agnostic /a');
   writeFileSync(config, 'backend:\n  url: [broken\n');
@@ -80,7 +81,7 @@ test('SIGHUP with a broken smoothgate.yaml keeps serving; a fixed one reloads', 
   await waitFor(() => /reload failed/.test(s.stderr()));
   assert.match(s.stderr(), /SG_ERR_SERVER_RELOAD/);
   assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/b`)).body.toString(), 'pid-agnostic /b', 'old configuration keeps serving');
-  writeFileSync(config, `backend:\n  url: ${url}\n`);
+  writeFileSync(config, `httpdConf: ${proxyAllHttpdConf(url)}\nbackend:\n  url: ${url}\n`);
   s.child.kill('SIGHUP');
   await waitFor(() => /configuration reloaded/.test(s.stderr()));
   s.child.kill('SIGTERM');
@@ -89,7 +90,7 @@ test('SIGHUP with a broken smoothgate.yaml keeps serving; a fixed one reloads', 
 
 test('SIGTERM drains the in-flight request, then exits 0', async (t) => {
   const url = await backend(t);
-  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--metrics', 'off']);
+  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--httpd-conf', proxyAllHttpdConf(url), '--metrics', 'off']);
   const slow = fetchRaw(`http://127.0.0.1:${s.port}/slow`);
   await new Promise((r) => setTimeout(r, 200));
   s.child.kill('SIGTERM');
@@ -101,7 +102,7 @@ test('SIGTERM drains the in-flight request, then exits 0', async (t) => {
 
 test('--workers 2 serves from a cluster and stops cleanly', async (t) => {
   const url = await backend(t);
-  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--metrics', 'off', '--workers', '2']);
+  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--httpd-conf', proxyAllHttpdConf(url), '--metrics', 'off', '--workers', '2']);
   for (let i = 0; i < 6; i++) assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/w${i}`)).body.toString(), `pid-agnostic /w${i}`);
   assert.equal((s.stderr().match(/listening on/g) ?? []).length, 1, 'announced once, when every worker is ready');
   s.child.kill('SIGTERM');
@@ -129,7 +130,7 @@ test('a taken port exits 2, with one process and with a cluster (no fork loop)',
   t.after(() => blocker.close());
   const port = (blocker.address() as { port: number }).port;
   for (const workers of ['1', '2']) {
-    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--metrics', 'off', '--workers', workers], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--httpd-conf', proxyAllHttpdConf('http://127.0.0.1:9'), '--metrics', 'off', '--workers', workers], { stdio: ['ignore', 'ignore', 'pipe'] });
     t.after(() => child.kill('SIGKILL'));
     let text = '';
     child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
