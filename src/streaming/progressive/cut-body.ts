@@ -1,0 +1,118 @@
+/**
+ * Lays out a progressive cut as a BodyPlan (STYLE.md §1): one in-memory part (new ftyp + rewritten
+ * moov + mdat header) followed by file ranges of the source holding the kept samples. Ranges are derived
+ * from sample positions, not from "the" mdat (SPEC-NOTES §3.3 "Several mdat boxes"): the kept chunks of
+ * all tracks, sorted and merged when closer than MERGE_GAP_BYTES (a few stray bytes of a dropped
+ * interleaved sample cost less than another range). The moov always comes first, whatever the input
+ * order; stco is used unless a final offset passes 2^32 − 1, then co64 (§3.3 "> 4 GiB").
+ */
+import { makeBodyPlan, type BodyPart, type BodyPlan } from '../body-plan';
+import type { MovieIndex } from '../../mp4/movie-index';
+import { box, FieldWriter, partLengthBytes, serialize, type BoxNode } from '../../mp4/writer';
+import type { CutPlan } from './cut';
+import { buildMoov, type MoovLayout, type TrackChunkPlacement } from './moov-writer';
+import { buildTrackTables } from './sample-tables-writer';
+
+const MERGE_GAP_BYTES = 64 * 1024;
+const MAX_U32 = 0xffffffff;
+
+interface SourceRange {
+  readonly sourceStartBytes: number;
+  sourceEndBytes: number;
+  outputStartBytes: number;
+}
+
+export interface CutBody {
+  readonly plan: BodyPlan;
+  readonly headerBytes: number;
+  readonly usedCo64: boolean;
+  readonly movieDurationTs: number;
+}
+
+function buildFtyp(movie: MovieIndex): BoxNode {
+  const brands = ['isom', 'iso2', 'avc1', 'mp41'];
+  if (movie.ftyp && movie.ftyp.length >= 16) {
+    for (let at = 16; at + 4 <= movie.ftyp.length; at += 4) {
+      const brand = String.fromCharCode(...movie.ftyp.subarray(at, at + 4));
+      if (/^[\x20-\x7e]{4}$/.test(brand) && brand !== 'qt  ' && !brands.includes(brand)) brands.push(brand);
+    }
+  }
+  const w = new FieldWriter(64);
+  for (const c of 'isom') w.u8(c.charCodeAt(0));
+  w.u32(0x200);
+  for (const brand of brands) for (const c of brand) w.u8(c.charCodeAt(0));
+  return box('ftyp', w.finish());
+}
+
+function mergeRanges(placements: readonly TrackChunkPlacement[]): SourceRange[] {
+  const chunks: Array<[number, number]> = [];
+  for (const { tables } of placements) {
+    for (let i = 0; i < tables.chunkSourceOffsets.length; i++) chunks.push([tables.chunkSourceOffsets[i]!, tables.chunkLengths[i]!]);
+  }
+  chunks.sort((a, b) => a[0] - b[0]);
+  const ranges: SourceRange[] = [];
+  for (const [start, length] of chunks) {
+    const last = ranges[ranges.length - 1];
+    if (last && start <= last.sourceEndBytes + MERGE_GAP_BYTES) last.sourceEndBytes = Math.max(last.sourceEndBytes, start + length);
+    else ranges.push({ sourceStartBytes: start, sourceEndBytes: start + length, outputStartBytes: 0 });
+  }
+  let out = 0;
+  for (const range of ranges) {
+    range.outputStartBytes = out;
+    out += range.sourceEndBytes - range.sourceStartBytes;
+  }
+  return ranges;
+}
+
+function relativeOffset(ranges: readonly SourceRange[], sourceOffsetBytes: number): number {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ranges[mid]!.sourceStartBytes <= sourceOffsetBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  const range = ranges[lo]!;
+  return range.outputStartBytes + (sourceOffsetBytes - range.sourceStartBytes);
+}
+
+export function buildCutBody(movie: MovieIndex, cut: CutPlan, sourcePath: string, options: { adaptive: boolean }): CutBody {
+  const tablesList = cut.tracks.map(buildTrackTables);
+  const placementsDraft: TrackChunkPlacement[] = tablesList.map((tables) => ({ tables, relativeOffsets: new Float64Array(0) }));
+  const ranges = mergeRanges(placementsDraft);
+  let maxRelative = 0;
+  const placements: TrackChunkPlacement[] = tablesList.map((tables) => {
+    const relativeOffsets = new Float64Array(tables.chunkSourceOffsets.length);
+    for (let i = 0; i < relativeOffsets.length; i++) {
+      relativeOffsets[i] = relativeOffset(ranges, tables.chunkSourceOffsets[i]!);
+      if (relativeOffsets[i]! > maxRelative) maxRelative = relativeOffsets[i]!;
+    }
+    return { tables, relativeOffsets };
+  });
+  const payloadBytes = options.adaptive ? 0 : ranges.reduce((sum, r) => sum + (r.sourceEndBytes - r.sourceStartBytes), 0);
+  const ftyp = buildFtyp(movie);
+  // mdat (ISO/IEC 14496-12 §8.1.1) takes the 64-bit largesize form when its size passes 2^32 − 1.
+  const mdatHeader = new FieldWriter(16);
+  if (payloadBytes + 8 > MAX_U32) mdatHeader.u32(1).u32(0x6d646174).u64(payloadBytes + 16);
+  else mdatHeader.u32(payloadBytes + 8).u32(0x6d646174);
+  const mdatHeaderBytes = mdatHeader.finish();
+
+  const layout: MoovLayout = { mdatPayloadOffsetBytes: 0 };
+  let useCo64 = false;
+  let built = buildMoov(movie, placements, layout, useCo64, movie.moovExtras);
+  let headerBytes = partLengthBytes(ftyp) + partLengthBytes(built.moov) + mdatHeaderBytes.length;
+  if (headerBytes + maxRelative > MAX_U32) {
+    useCo64 = true;
+    built = buildMoov(movie, placements, layout, useCo64, movie.moovExtras);
+    headerBytes = partLengthBytes(ftyp) + partLengthBytes(built.moov) + mdatHeaderBytes.length;
+  }
+  layout.mdatPayloadOffsetBytes = headerBytes;
+  const header = serialize(ftyp, built.moov, mdatHeaderBytes);
+  const parts: BodyPart[] = [{ kind: 'memory', bytes: header }];
+  if (!options.adaptive) {
+    for (const range of ranges) {
+      parts.push({ kind: 'file', path: sourcePath, offsetBytes: range.sourceStartBytes, lengthBytes: range.sourceEndBytes - range.sourceStartBytes });
+    }
+  }
+  return { plan: makeBodyPlan(parts), headerBytes, usedCo64: useCo64, movieDurationTs: built.movieDurationTs };
+}
