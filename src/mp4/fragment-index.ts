@@ -113,6 +113,10 @@ export async function indexFragments(
       for (const box of children) {
         if (box.type !== 'trun') continue;
         const trun = parseTrun(box.payload);
+        // A run of default-sized samples carries a bare count: bound it before looping over it.
+        if (trun.sampleCount > source.sizeBytes) {
+          throw new SgError('SG_ERR_MP4_MALFORMED', { box: 'trun', detail: `${trun.sampleCount} samples in a file of ${source.sizeBytes} bytes` });
+        }
         if (trun.dataOffsetBytes !== undefined) position = base + trun.dataOffsetBytes;
         const chunk = acc.chunkCount++;
         acc.chunkDescription.push(descriptionIndex);

@@ -136,6 +136,11 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
   if (!stszBox && !stz2Box) throw malformed('stbl', 'missing stsz/stz2');
   const sizes: SampleSizes = stszBox ? parseStsz(stszBox.payload) : parseStz2(stz2Box!.payload);
   const n = sizes.sampleCount;
+  // A constant-size stsz carries a bare count: bound it by the file before allocating per-sample arrays.
+  if (sizes.constantSizeBytes > 0 && n * sizes.constantSizeBytes > fileSizeBytes) {
+    throw malformed('stsz', `${n} samples of ${sizes.constantSizeBytes} bytes exceed the file`);
+  }
+  if (n > fileSizeBytes) throw malformed('stsz', `${n} samples in a file of ${fileSizeBytes} bytes`);
   const sizeBytes = sizes.sizes ?? new Uint32Array(n).fill(sizes.constantSizeBytes);
 
   const stts = parseStts(requireChild(stbl, 'stts', 'stbl').payload);

@@ -56,7 +56,16 @@ export async function startProgressiveServer(root: string, options: { outputCach
   };
 }
 
+/** Open descriptors of this process that point at files (sockets, pipes and event fds excluded). */
 export function openFdCount(): number {
-  // Linux: one entry per open descriptor of this process.
-  return require('node:fs').readdirSync('/proc/self/fd').length as number;
+  const { readdirSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('/')) count++;
+    } catch {
+      // closed between readdir and readlink
+    }
+  }
+  return count;
 }
