@@ -20,7 +20,10 @@ export interface TestServer {
 }
 
 /** Serves files of `root`: GET /name.mp4?query → handleProgressive on root/name.mp4. */
-export async function startProgressiveServer(root: string, options: { outputCacheBytes?: number } = {}): Promise<TestServer> {
+export async function startProgressiveServer(
+  root: string,
+  options: { outputCacheBytes?: number; pages?: Record<string, string> } = {},
+): Promise<TestServer> {
   const logged: LoggedError[] = [];
   const logger = {
     warn: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'warn', fields, message }),
@@ -32,6 +35,11 @@ export async function startProgressiveServer(root: string, options: { outputCach
     const q = url.indexOf('?');
     const pathname = decodeURIComponent(q < 0 ? url : url.slice(0, q));
     const query = q < 0 ? '' : url.slice(q + 1);
+    const page = options.pages?.[pathname];
+    if (page !== undefined) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page) }).end(page);
+      return;
+    }
     const filePath = join(root, pathname.replace(/^\/+/, '').replace(/\.\.+/g, ''));
     handleProgressive({ method: req.method ?? 'GET', filePath, query, headers: req.headers }, deps)
       .then((response) => sendStreamResponse(req, res, response, { logger }))
