@@ -180,7 +180,9 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
     options.onHandlesClosed?.(handles.size);
   };
   try {
-    await pipeline(Readable.from(planBytes(plan, handles, closeHandles), { objectMode: false, highWaterMark: READ_CHUNK_BYTES }), res);
+    // highWaterMark 0: read the next chunk only when the socket asks for it, so a slow client holds
+    // about one chunk in memory (INTERFACE §12: RSS flat with 100 slow clients).
+    await pipeline(Readable.from(planBytes(plan, handles, closeHandles), { objectMode: false, highWaterMark: 0 }), res);
   } catch (error) {
     // Headers are out: the only honest signal left is a cut connection (INTERFACE §6).
     const code = (error as NodeJS.ErrnoException).code;

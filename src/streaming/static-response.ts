@@ -15,12 +15,30 @@ export interface StaticStat {
   readonly inode: number;
 }
 
+/** node:fs Stats (or anything with size/mtimeMs/ino), accepted where a StaticStat is. */
+export interface FsStatsLike {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+export function toStaticStat(stat: StaticStat | FsStatsLike): StaticStat {
+  if ('sizeBytes' in stat) return stat;
+  return { sizeBytes: stat.size, mtimeMs: stat.mtimeMs, inode: stat.ino };
+}
+
 /** Apache's default FileETag (INode MTime Size) spelled in hex, as a strong tag body without quotes. */
 export function fileIdentityETag(stat: StaticStat): string {
   return `${stat.inode.toString(16)}-${stat.sizeBytes.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}`;
 }
 
-export function staticFileResponse(path: string, stat: StaticStat, contentType: string, extraHeaders: ReadonlyArray<readonly [string, string]> = []): StreamResponse {
+export function staticFileResponse(
+  path: string,
+  statLike: StaticStat | FsStatsLike,
+  contentType: string,
+  extraHeaders: ReadonlyArray<readonly [string, string]> = [],
+): StreamResponse {
+  const stat = toStaticStat(statLike);
   return {
     status: 200,
     headers: [['Content-Type', contentType], ['Accept-Ranges', 'bytes'], ...extraHeaders],

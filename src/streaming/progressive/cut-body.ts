@@ -44,14 +44,39 @@ function buildFtyp(movie: MovieIndex): BoxNode {
   return box('ftyp', w.finish());
 }
 
-function mergeRanges(placements: readonly TrackChunkPlacement[]): SourceRange[] {
-  const chunks: Array<[number, number]> = [];
-  for (const { tables } of placements) {
-    for (let i = 0; i < tables.chunkSourceOffsets.length; i++) chunks.push([tables.chunkSourceOffsets[i]!, tables.chunkLengths[i]!]);
+/** Chunk spans of all tracks in file order: a k-way merge of per-track lists (each usually sorted already). */
+function sortedChunkSpans(placements: readonly TrackChunkPlacement[]): { starts: Float64Array; lengths: Float64Array } {
+  const lists = placements.map(({ tables }) => {
+    const starts = tables.chunkSourceOffsets;
+    let sorted = true;
+    for (let i = 1; i < starts.length && sorted; i++) if (starts[i]! < starts[i - 1]!) sorted = false;
+    if (sorted) return { starts, lengths: tables.chunkLengths };
+    const order = Array.from(starts.keys()).sort((a, b) => starts[a]! - starts[b]!);
+    return { starts: Float64Array.from(order, (k) => starts[k]!), lengths: Float64Array.from(order, (k) => tables.chunkLengths[k]!) };
+  });
+  const total = lists.reduce((sum, l) => sum + l.starts.length, 0);
+  const starts = new Float64Array(total);
+  const lengths = new Float64Array(total);
+  const cursor = new Array<number>(lists.length).fill(0);
+  for (let out = 0; out < total; out++) {
+    let best = -1;
+    for (let k = 0; k < lists.length; k++) {
+      if (cursor[k]! < lists[k]!.starts.length && (best < 0 || lists[k]!.starts[cursor[k]!]! < lists[best]!.starts[cursor[best]!]!)) best = k;
+    }
+    const list = lists[best]!;
+    starts[out] = list.starts[cursor[best]!]!;
+    lengths[out] = list.lengths[cursor[best]!]!;
+    cursor[best]!++;
   }
-  chunks.sort((a, b) => a[0] - b[0]);
+  return { starts, lengths };
+}
+
+function mergeRanges(placements: readonly TrackChunkPlacement[]): SourceRange[] {
+  const { starts, lengths } = sortedChunkSpans(placements);
   const ranges: SourceRange[] = [];
-  for (const [start, length] of chunks) {
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const length = lengths[i]!;
     const last = ranges[ranges.length - 1];
     if (last && start <= last.sourceEndBytes + MERGE_GAP_BYTES) last.sourceEndBytes = Math.max(last.sourceEndBytes, start + length);
     else ranges.push({ sourceStartBytes: start, sourceEndBytes: start + length, outputStartBytes: 0 });

@@ -115,6 +115,10 @@ async function answer(request: ProgressiveRequest, deps: ProgressiveDeps): Promi
   if (cached) return cached;
   try {
     const movie = await deps.indexCache.get(identity, () => loadIndex(deps, request.filePath));
+    // Concurrent first requests for one cut all waited on the same index load; the first one to run
+    // on from here fills the output cache, the rest reuse its answer instead of building their own.
+    const built = deps.outputCache?.get(cacheKey);
+    if (built) return built;
     refuseUnsupported(movie);
     const cut = planCut(movie, resolveClip(query));
     const body = buildCutBody(movie, cut, request.filePath, { adaptive: query.adaptive });

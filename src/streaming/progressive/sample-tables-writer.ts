@@ -6,7 +6,7 @@
  * with the samples rather than copied stale (§1 P5), and the output chunks (maximal runs of kept samples
  * of one source chunk) whose offsets the plan fills in once the layout is known.
  */
-import { fullBox, FieldWriter, type BoxNode } from '../../mp4/writer';
+import { fullBox, type BoxNode } from '../../mp4/writer';
 import type { TrackCut } from './cut';
 
 export interface TrackTables {
@@ -27,63 +27,65 @@ export interface TrackTables {
   readonly presentationEndTs: number;
 }
 
+/** A FullBox payload of `entryCount` u32 words after the 4-byte count, written straight into a DataView. */
+function u32Table(words: Uint32Array | Int32Array, wordCount: number, entryCount: number, leading: readonly number[] = []): Uint8Array {
+  const out = new Uint8Array(4 * (leading.length + 1 + wordCount));
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const word of leading) {
+    view.setUint32(at, word);
+    at += 4;
+  }
+  view.setUint32(at, entryCount);
+  at += 4;
+  for (let i = 0; i < wordCount; i++, at += 4) view.setUint32(at, words[i]! >>> 0);
+  return out;
+}
+
 export function buildTrackTables(cut: TrackCut): TrackTables {
   const { track, firstSample, endSample } = cut;
   const count = endSample - firstSample;
   const dts = track.dtsTs;
   const base = dts[firstSample]!;
+  const cts = track.ctsOffsetTs;
 
-  const stts = new FieldWriter(64);
-  let runs = 0;
-  let runDelta = -1;
-  let runCount = 0;
-  const sttsEntries: number[] = [];
+  // stts runs (sample_count, sample_delta) and the presentation end, in one pass.
+  const sttsWords = new Uint32Array(2 * Math.max(1, count));
+  let sttsLength = 0;
   let presentationEndTs = 0;
   for (let i = firstSample; i < endSample; i++) {
     const delta = dts[i + 1]! - dts[i]!;
-    if (delta === runDelta) runCount++;
+    if (sttsLength > 0 && sttsWords[sttsLength - 1] === delta) sttsWords[sttsLength - 2]!++;
     else {
-      if (runCount > 0) sttsEntries.push(runCount, runDelta);
-      runDelta = delta;
-      runCount = 1;
+      sttsWords[sttsLength++] = 1;
+      sttsWords[sttsLength++] = delta;
     }
-    const end = dts[i]! - base + (track.ctsOffsetTs ? track.ctsOffsetTs[i]! : 0) + delta;
+    const end = dts[i]! - base + (cts ? cts[i]! : 0) + delta;
     if (end > presentationEndTs) presentationEndTs = end;
   }
-  if (runCount > 0) sttsEntries.push(runCount, runDelta);
-  runs = sttsEntries.length / 2;
-  stts.u32(runs);
-  for (const value of sttsEntries) stts.u32(value);
 
   let ctts: BoxNode | null = null;
-  if (track.ctsOffsetTs) {
-    const offsets = track.ctsOffsetTs;
-    const writer = new FieldWriter(64);
+  if (cts) {
+    const words = new Int32Array(2 * Math.max(1, count));
+    let length = 0;
     let negative = false;
-    let entries = 0;
-    const body = new FieldWriter(1024);
-    let i = firstSample;
-    while (i < endSample) {
-      const value = offsets[i]!;
-      let j = i + 1;
-      while (j < endSample && offsets[j] === value) j++;
-      if (value < 0) negative = true;
-      body.u32(j - i).i32(value);
-      entries++;
-      i = j;
+    for (let i = firstSample; i < endSample; i++) {
+      const value = cts[i]!;
+      if (length > 0 && words[length - 1] === value) words[length - 2]!++;
+      else {
+        words[length++] = 1;
+        words[length++] = value;
+        if (value < 0) negative = true;
+      }
     }
-    writer.u32(entries).bytes(body.finish());
-    ctts = fullBox('ctts', negative ? 1 : 0, 0, writer.finish());
+    ctts = fullBox('ctts', negative ? 1 : 0, 0, u32Table(words, length, length / 2));
   }
 
   let stss: BoxNode | null = null;
   if (track.syncSamples) {
-    const writer = new FieldWriter(64);
     const inside: number[] = [];
     for (const sample of track.syncSamples) if (sample >= firstSample && sample < endSample) inside.push(sample - firstSample + 1);
-    writer.u32(inside.length);
-    for (const number of inside) writer.u32(number);
-    stss = fullBox('stss', 0, 0, writer.finish());
+    stss = fullBox('stss', 0, 0, u32Table(Uint32Array.from(inside), inside.length, inside.length));
   }
 
   const sizes = track.sizeBytes.subarray(firstSample, endSample);
@@ -94,14 +96,15 @@ export function buildTrackTables(cut: TrackCut): TrackTables {
       break;
     }
   }
-  const stszWriter = new FieldWriter(12 + (constant ? 0 : count * 4));
-  stszWriter.u32(constant).u32(count);
-  if (!constant) for (let i = 0; i < count; i++) stszWriter.u32(sizes[i]!);
+  const stszPayload = constant ? u32Table(new Uint32Array(0), 0, count, [constant]) : u32Table(sizes, count, count, [0]);
 
-  const chunkSourceOffsets: number[] = [];
-  const chunkLengths: number[] = [];
-  const stscWriter = new FieldWriter(64);
-  const stscEntries: number[] = [];
+  // Output chunks: maximal runs of kept samples from one source chunk; stsc entries where
+  // samples-per-chunk or sample_description_index change.
+  const chunkSourceOffsets = new Float64Array(count);
+  const chunkLengths = new Float64Array(count);
+  const stscWords = new Uint32Array(3 * Math.max(1, count));
+  let chunks = 0;
+  let stscLength = 0;
   let lastPerChunk = -1;
   let lastDescription = -1;
   let i = firstSample;
@@ -112,30 +115,31 @@ export function buildTrackTables(cut: TrackCut): TrackTables {
     while (j < endSample && track.chunkOfSample[j] === chunk) length += track.sizeBytes[j++]!;
     const perChunk = j - i;
     const description = track.chunkDescriptionIndex[chunk] ?? 1;
-    chunkSourceOffsets.push(track.offsetBytes[i]!);
-    chunkLengths.push(length);
+    chunkSourceOffsets[chunks] = track.offsetBytes[i]!;
+    chunkLengths[chunks] = length;
+    chunks++;
     if (perChunk !== lastPerChunk || description !== lastDescription) {
-      stscEntries.push(chunkSourceOffsets.length, perChunk, description);
+      stscWords[stscLength++] = chunks;
+      stscWords[stscLength++] = perChunk;
+      stscWords[stscLength++] = description;
       lastPerChunk = perChunk;
       lastDescription = description;
     }
     i = j;
   }
-  stscWriter.u32(stscEntries.length / 3);
-  for (const value of stscEntries) stscWriter.u32(value);
 
   const sdtp = track.sdtp ? fullBox('sdtp', 0, 0, track.sdtp.subarray(firstSample, endSample)) : null;
 
   return {
     cut,
-    stts: fullBox('stts', 0, 0, stts.finish()),
+    stts: fullBox('stts', 0, 0, u32Table(sttsWords, sttsLength, sttsLength / 2)),
     ctts,
     stss,
-    stsz: fullBox('stsz', 0, 0, stszWriter.finish()),
-    stsc: fullBox('stsc', 0, 0, stscWriter.finish()),
+    stsz: fullBox('stsz', 0, 0, stszPayload),
+    stsc: fullBox('stsc', 0, 0, u32Table(stscWords, stscLength, stscLength / 3)),
     sdtp,
-    chunkSourceOffsets: Float64Array.from(chunkSourceOffsets),
-    chunkLengths: Float64Array.from(chunkLengths),
+    chunkSourceOffsets: chunkSourceOffsets.subarray(0, chunks),
+    chunkLengths: chunkLengths.subarray(0, chunks),
     mediaDurationTs: dts[endSample]! - base,
     presentationEndTs,
   };
