@@ -27,7 +27,7 @@ after(async () => {
   await server.close();
 });
 
-const VIDEO_FIXTURES = ['bframes-2997-48k.mp4', 'moov-end-25-441k.mp4', 'video-only-24.mp4', 'irregular-gops.mp4', 'fragmented.mp4'];
+const VIDEO_FIXTURES = ['bframes-2997-48k.mp4', 'moov-end-25-441k.mp4', 'video-only-24.mp4', 'irregular-gops.mp4', 'fragmented.mp4', 'ctts-v1.mp4'];
 
 for (const name of VIDEO_FIXTURES) {
   test(`Chromium plays ?start= cuts of ${name} from the predicted keyframe`, { skip }, async () => {

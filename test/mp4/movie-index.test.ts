@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FIXTURES, probe } from '../helpers/media-tools';
 import { indexMovie, openFileRangeSource, presentationTimeTs, isSyncSample, rescale } from '../helpers/mp4-exports';
 
-const NAMES = ['bframes-2997-48k.mp4', 'moov-end-25-441k.mp4', 'audio-only-48k.mp4', 'video-only-24.mp4', 'irregular-gops.mp4', 'fragmented.mp4'];
+const NAMES = ['bframes-2997-48k.mp4', 'moov-end-25-441k.mp4', 'audio-only-48k.mp4', 'video-only-24.mp4', 'irregular-gops.mp4', 'fragmented.mp4', 'ctts-v1.mp4'];
 
 for (const name of NAMES) {
   test(`index matches ffprobe: ${name}`, async () => {
