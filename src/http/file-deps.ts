@@ -16,12 +16,20 @@ export async function statFile(path: string): Promise<FileStat | null> {
   }
 }
 
-export function fileProgressiveDeps(options: { indexCacheBytes?: number; outputCacheBytes?: number; logger?: ProgressiveLogger } = {}): ProgressiveDeps {
+export function fileProgressiveDeps(
+  options: {
+    indexCacheBytes?: number;
+    outputCacheBytes?: number;
+    logger?: ProgressiveLogger;
+    extraHeaders?: ReadonlyArray<readonly [string, string]>;
+  } = {},
+): ProgressiveDeps {
   return {
     indexCache: new IndexCache(options.indexCacheBytes !== undefined ? { maxBytes: options.indexCacheBytes } : {}),
     outputCache: new OutputCache(options.outputCacheBytes),
     openSource: openFileRangeSource,
     statFile,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
   };
 }

@@ -155,3 +155,13 @@ test('query parser: first occurrence wins; errors carry the catalogue code', () 
     assert.equal(error.httpStatus, 400);
   }
 });
+
+test('extraHeaders (CORS, Cache-Control from smoothgate.yaml) go on every answer, errors included', async () => {
+  const { handleProgressive } = await import('../../src/streaming/progressive');
+  const deps = { ...server.deps, extraHeaders: [['Access-Control-Allow-Origin', '*']] as Array<[string, string]> };
+  const ok = await handleProgressive({ method: 'GET', filePath: join(root, 'a.mp4'), query: 'start=1' }, deps);
+  const missing = await handleProgressive({ method: 'GET', filePath: join(root, 'none.mp4'), query: 'start=1' }, deps);
+  assert.ok(ok.headers.some(([n, v]) => n === 'Access-Control-Allow-Origin' && v === '*'));
+  assert.equal(missing.status, 404);
+  assert.ok(missing.headers.some(([n]) => n === 'Access-Control-Allow-Origin'));
+});

@@ -71,7 +71,32 @@ function sortedChunkSpans(placements: readonly TrackChunkPlacement[]): { starts:
   return { starts, lengths };
 }
 
+/**
+ * Fast path: when the kept chunks fill their overall span but for at most SINGLE_RANGE_SLACK_BYTES
+ * (the usual interleaved file: only a GOP's worth of dropped samples of other tracks sits inside), the
+ * span is one range — the original module's single range, without sorting hundreds of thousands of
+ * chunk spans per request.
+ */
+const SINGLE_RANGE_SLACK_BYTES = 1024 * 1024;
+
 function mergeRanges(placements: readonly TrackChunkPlacement[]): SourceRange[] {
+  let minStart = Infinity;
+  let maxEnd = 0;
+  let keptBytes = 0;
+  for (const { tables } of placements) {
+    const starts = tables.chunkSourceOffsets;
+    const lengths = tables.chunkLengths;
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      if (start < minStart) minStart = start;
+      if (start + lengths[i]! > maxEnd) maxEnd = start + lengths[i]!;
+      keptBytes += lengths[i]!;
+    }
+  }
+  if (keptBytes === 0) return [];
+  if (maxEnd - minStart - keptBytes <= SINGLE_RANGE_SLACK_BYTES) {
+    return [{ sourceStartBytes: minStart, sourceEndBytes: maxEnd, outputStartBytes: 0 }];
+  }
   const { starts, lengths } = sortedChunkSpans(placements);
   const ranges: SourceRange[] = [];
   for (let i = 0; i < starts.length; i++) {
@@ -108,10 +133,13 @@ export function buildCutBody(movie: MovieIndex, cut: CutPlan, sourcePath: string
   let maxRelative = 0;
   const placements: TrackChunkPlacement[] = tablesList.map((tables) => {
     const relativeOffsets = new Float64Array(tables.chunkSourceOffsets.length);
-    for (let i = 0; i < relativeOffsets.length; i++) {
-      relativeOffsets[i] = relativeOffset(ranges, tables.chunkSourceOffsets[i]!);
-      if (relativeOffsets[i]! > maxRelative) maxRelative = relativeOffsets[i]!;
+    if (ranges.length === 1) {
+      const start = ranges[0]!.sourceStartBytes;
+      for (let i = 0; i < relativeOffsets.length; i++) relativeOffsets[i] = tables.chunkSourceOffsets[i]! - start;
+    } else {
+      for (let i = 0; i < relativeOffsets.length; i++) relativeOffsets[i] = relativeOffset(ranges, tables.chunkSourceOffsets[i]!);
     }
+    for (let i = 0; i < relativeOffsets.length; i++) if (relativeOffsets[i]! > maxRelative) maxRelative = relativeOffsets[i]!;
     return { tables, relativeOffsets };
   });
   const payloadBytes = options.adaptive ? 0 : ranges.reduce((sum, r) => sum + (r.sourceEndBytes - r.sourceStartBytes), 0);

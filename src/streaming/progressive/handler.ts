@@ -50,6 +50,11 @@ export interface ProgressiveDeps {
   /** Cache of generated headers (optional; see output-cache.ts). */
   readonly outputCache?: OutputCache;
   readonly logger?: ProgressiveLogger;
+  /**
+   * Headers added to every answer of this handler, errors included (INTERFACE §3 `streaming.cors`
+   * → Access-Control-Allow-Origin, `streaming.cacheControl.progressive` → Cache-Control).
+   */
+  readonly extraHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
 const ALLOWED_METHODS = 'GET, HEAD';
@@ -84,7 +89,8 @@ function canonicalParameters(query: ProgressiveQuery): string {
 export async function handleProgressive(request: ProgressiveRequest, deps: ProgressiveDeps): Promise<StreamResponse> {
   const response = await answer(request, deps);
   logError(deps, request, response);
-  return response;
+  if (!deps.extraHeaders || deps.extraHeaders.length === 0) return response;
+  return { ...response, headers: [...response.headers, ...deps.extraHeaders] };
 }
 
 async function answer(request: ProgressiveRequest, deps: ProgressiveDeps): Promise<StreamResponse> {

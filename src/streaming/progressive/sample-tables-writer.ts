@@ -8,6 +8,7 @@
  */
 import { fullBox, type BoxNode } from '../../mp4/writer';
 import type { TrackCut } from './cut';
+import type { TrackIndex } from '../../mp4/track-index';
 
 export interface TrackTables {
   readonly cut: TrackCut;
@@ -27,19 +28,41 @@ export interface TrackTables {
   readonly presentationEndTs: number;
 }
 
-/** A FullBox payload of `entryCount` u32 words after the 4-byte count, written straight into a DataView. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Byte-swaps a 32-bit word (host little-endian → big-endian box order). */
+function swap32(word: number): number {
+  return ((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24);
+}
+
+/**
+ * A FullBox payload of `entryCount` u32 words after the 4-byte count (after `leading` words). Written
+ * through a Uint32Array with a byte swap rather than DataView calls: these tables hold hundreds of
+ * thousands of entries for a 2-hour cut, and this is the hot loop of a cold `?start=`.
+ */
 function u32Table(words: Uint32Array | Int32Array, wordCount: number, entryCount: number, leading: readonly number[] = []): Uint8Array {
-  const out = new Uint8Array(4 * (leading.length + 1 + wordCount));
-  const view = new DataView(out.buffer);
-  let at = 0;
-  for (const word of leading) {
-    view.setUint32(at, word);
-    at += 4;
+  const total = leading.length + 1 + wordCount;
+  const out32 = new Uint32Array(total);
+  const head = [...leading, entryCount];
+  if (LITTLE_ENDIAN_HOST) {
+    for (let i = 0; i < head.length; i++) out32[i] = swap32(head[i]!);
+    for (let i = 0, at = head.length; i < wordCount; i++, at++) out32[at] = swap32(words[i]!);
+    return new Uint8Array(out32.buffer);
   }
-  view.setUint32(at, entryCount);
-  at += 4;
-  for (let i = 0; i < wordCount; i++, at += 4) view.setUint32(at, words[i]! >>> 0);
-  return out;
+  for (let i = 0; i < head.length; i++) out32[i] = head[i]!;
+  for (let i = 0, at = head.length; i < wordCount; i++, at++) out32[at] = words[i]!;
+  return new Uint8Array(out32.buffer);
+}
+
+/** The track's sample sizes as big-endian u32s (the stsz entry layout), computed once per index. */
+const sizeTables = new WeakMap<TrackIndex, Uint8Array>();
+function sizeTableBigEndian(track: TrackIndex): Uint8Array {
+  let table = sizeTables.get(track);
+  if (!table) {
+    table = u32Table(track.sizeBytes, track.sampleCount, 0).subarray(4);
+    sizeTables.set(track, table);
+  }
+  return table;
 }
 
 export function buildTrackTables(cut: TrackCut): TrackTables {
@@ -96,7 +119,15 @@ export function buildTrackTables(cut: TrackCut): TrackTables {
       break;
     }
   }
-  const stszPayload = constant ? u32Table(new Uint32Array(0), 0, count, [constant]) : u32Table(sizes, count, count, [0]);
+  let stszPayload: Uint8Array;
+  if (constant) stszPayload = u32Table(new Uint32Array(0), 0, count, [constant]);
+  else {
+    // The index keeps the sizes already in box byte order: the table is a copy of a slice.
+    // sample_size 0, sample_count, then the entries (the FullBox header is added by fullBox()).
+    stszPayload = new Uint8Array(8 + 4 * count);
+    new DataView(stszPayload.buffer).setUint32(4, count);
+    stszPayload.set(sizeTableBigEndian(track).subarray(4 * firstSample, 4 * endSample), 8);
+  }
 
   // Output chunks: maximal runs of kept samples from one source chunk; stsc entries where
   // samples-per-chunk or sample_description_index change.
