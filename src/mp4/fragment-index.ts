@@ -9,9 +9,9 @@
  * without data_offset continues where the previous trun of the traf ended.
  */
 import { SgError } from '../errors';
-import { findChild, readChildren, readWholeBox, type BoxLocation } from './box-reader';
+import { findChild, readBoxHeaderAt, readChildren, readWholeBox, type BoxLocation } from './box-reader';
 import {
-  parseTfhd, parseTfdt, parseTrun, parseTrex, type TrackExtends,
+  parseTfhd, parseTfdt, parseTrun, parseTrex, parseTfra, type TrackExtends, type RandomAccessEntry,
   TFHD_DEFAULT_BASE_IS_MOOF, SAMPLE_IS_NON_SYNC_SAMPLE,
 } from './boxes/fragments';
 import type { RangeSource } from './range-source';
@@ -174,6 +174,37 @@ export async function indexFragments(
       codecs: basics.codecs,
       raw: basics.raw,
     });
+  }
+  return out;
+}
+
+/**
+ * The random-access index of a fragmented file: MovieFragmentRandomAccessBox `mfra` (ISO/IEC 14496-12
+ * §8.8.9), found through the MovieFragmentRandomAccessOffsetBox `mfro` (§8.8.11) in the file's last 16
+ * bytes, one TrackFragmentRandomAccessBox `tfra` per track. Null when the file has none (then the
+ * top-level moof scan of indexMovie is the index). Smooth Streaming uses it to find fragments fast.
+ * Entry times are composition times of sync samples in the track timescale (§8.8.10.3: "the
+ * presentation time of the sync sample"), before any edit list — ffmpeg writes them so.
+ */
+export async function readRandomAccess(source: RangeSource): Promise<Map<number, RandomAccessEntry[]> | null> {
+  if (source.sizeBytes < 16) return null;
+  const tail = await source.read(source.sizeBytes - 16, 16);
+  if (tail.length !== 16) return null;
+  const view = new DataView(tail.buffer, tail.byteOffset, 16);
+  if (String.fromCharCode(tail[4]!, tail[5]!, tail[6]!, tail[7]!) !== 'mfro') return null;
+  const mfraSize = view.getUint32(12);
+  if (mfraSize < 16 || mfraSize > source.sizeBytes) return null;
+  const mfraLocation = await readBoxHeaderAt(source, source.sizeBytes - mfraSize);
+  if (mfraLocation.type !== 'mfra') throw new SgError('SG_ERR_MP4_MALFORMED', { box: 'mfro', detail: 'does not point at an mfra box' });
+  const mfra = await readWholeBox(source, mfraLocation, MAX_MOOF_BYTES);
+  const out = new Map<number, RandomAccessEntry[]>();
+  for (const box of readChildren(mfra.payload, 'mfra')) {
+    if (box.type !== 'tfra') continue;
+    const { trackId, entries } = parseTfra(box.payload);
+    for (const entry of entries) {
+      if (entry.moofOffsetBytes >= source.sizeBytes) throw new SgError('SG_ERR_MP4_MALFORMED', { box: 'tfra', detail: `moof_offset ${entry.moofOffsetBytes} past the end of the file` });
+    }
+    out.set(trackId, entries);
   }
   return out;
 }

@@ -9,3 +9,5 @@ export * from './movie-index';
 export * from './index-cache';
 export { parseStsd, type CodecConfig } from './boxes/sample-entry';
 export type { EditEntry } from './boxes/edit-list';
+export { readRandomAccess, indexFragments, readTrackExtends } from './fragment-index';
+export type { RandomAccessEntry, TrackExtends } from './boxes/fragments';

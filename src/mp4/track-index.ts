@@ -236,7 +236,8 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
 
 /** Approximate heap footprint of a track index, for the cache's byte bound. */
 export function trackIndexBytes(track: TrackIndex): number {
-  let total = 512;
+  // + sizeBytes once more: the progressive writer keeps a big-endian copy of the sizes per index.
+  let total = 512 + track.sizeBytes.byteLength;
   for (const array of [track.dtsTs, track.ctsOffsetTs, track.sizeBytes, track.offsetBytes, track.syncSamples, track.chunkOfSample, track.chunkDescriptionIndex, track.sdtp]) {
     if (array) total += array.byteLength;
   }

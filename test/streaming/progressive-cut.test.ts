@@ -204,7 +204,7 @@ async function casesFor(name: string): Promise<Array<[string | undefined, string
   ];
 }
 
-const NAMES = ['bframes-2997-48k.mp4', 'moov-end-25-441k.mp4', 'audio-only-48k.mp4', 'video-only-24.mp4', 'irregular-gops.mp4', 'fragmented.mp4', 'ctts-v1.mp4'];
+const NAMES = ['bframes-2997-48k.mp4', 'moov-end-25-441k.mp4', 'audio-only-48k.mp4', 'video-only-24.mp4', 'irregular-gops.mp4', 'fragmented.mp4', 'ctts-v1.mp4', 'hevc-25-48k.mp4'];
 
 for (const name of NAMES) {
   test(`cut rule, ffprobe/ffmpeg, sample bytes: ${name}`, async () => {
