@@ -161,6 +161,13 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
   try {
     handles = method === 'HEAD' ? new Map() : await openHandles(plan);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      // As Apache and the original module: a file we may not read is 403, not 500.
+      options.logger?.warn({ code: 'SG_ERR_STREAM_FORBIDDEN', err: String(error) }, 'file permissions deny server access');
+      sendError(request, res, 403);
+      return;
+    }
     options.logger?.error({ code: 'SG_ERR_MP4_IO', err: String(error) }, 'opening the body failed');
     sendError(request, res, 500);
     return;

@@ -38,7 +38,10 @@ export async function openFileRangeSource(path: string): Promise<ClosableRangeSo
   try {
     handle = await open(path, 'r');
   } catch (cause) {
-    throw new SgError('SG_ERR_MP4_IO', { file: path, reason: (cause as NodeJS.ErrnoException).code ?? 'open failed' }, { cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    // The original answered 403 when apr_file_open failed (SPEC-NOTES §1.1 "Handler, method, file").
+    if (code === 'EACCES' || code === 'EPERM') throw new SgError('SG_ERR_STREAM_FORBIDDEN', { file: path }, { cause });
+    throw new SgError('SG_ERR_MP4_IO', { file: path, reason: code ?? 'open failed' }, { cause });
   }
   let sizeBytes: number;
   try {
