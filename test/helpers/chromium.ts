@@ -43,6 +43,8 @@ export interface PlaybackReport {
   readonly diffAtKeyframe: number;
   /** The same against the source one frame earlier (must be larger: the check can tell frames apart). */
   readonly diffOneFrameEarlier: number;
+  /** After a seek inside the cut (Range requests into the generated body): difference from the source. */
+  readonly diffAfterSeek: number;
   readonly duration: number;
   readonly playedTo: number;
   readonly videoBytes: number;
@@ -73,13 +75,17 @@ export async function checkCutPlayback(browser: Browser, pageUrl: string, cutUrl
             v.preload = 'auto';
             const timer = setTimeout(() => reject(new Error(`timeout loading ${src}`)), 20_000);
             v.onerror = () => reject(new Error(`media error ${v.error?.code} ${v.error?.message} for ${src}`));
+            // A short settle after loadeddata/seeked: on a loaded machine the frame may be painted late.
+            const done = (): void => {
+              clearTimeout(timer);
+              setTimeout(() => resolve(v), 150);
+            };
             v.addEventListener('loadeddata', () => {
               if (atSec === null) {
-                clearTimeout(timer);
-                resolve(v);
+                done();
                 return;
               }
-              v.addEventListener('seeked', () => { clearTimeout(timer); resolve(v); }, { once: true });
+              v.addEventListener('seeked', done, { once: true });
               v.currentTime = atSec;
             }, { once: true });
             v.src = src;
@@ -111,12 +117,23 @@ export async function checkCutPlayback(browser: Browser, pageUrl: string, cutUrl
         while (cut.currentTime < target && !cut.ended && performance.now() < deadline && errors.length === 0) {
           await new Promise((r) => setTimeout(r, 50));
         }
+        cut.pause();
+        const playedTo = cut.currentTime;
+        // Seek inside the cut to the middle of frame j, compare with the source at the same instant.
+        const j = Math.max(1, Math.round(Math.min(1, cut.duration / 2) / frameSec));
+        await new Promise((resolve) => {
+          cut.addEventListener('seeked', () => setTimeout(resolve, 150), { once: true });
+          cut.currentTime = j * frameSec + frameSec / 2;
+        });
+        const afterSeek = pixels(cut);
+        const sourceThere = pixels(await open(sourceUrl, keyframeSec + j * frameSec + frameSec / 2));
         const anyVideo = cut as Video;
         return {
           diffAtKeyframe: diff(first, atKey),
           diffOneFrameEarlier: diff(first, before),
+          diffAfterSeek: diff(afterSeek, sourceThere),
           duration: cut.duration,
-          playedTo: cut.currentTime,
+          playedTo,
           videoBytes: anyVideo.webkitVideoDecodedByteCount ?? -1,
           audioBytes: anyVideo.webkitAudioDecodedByteCount ?? -1,
           errors,
