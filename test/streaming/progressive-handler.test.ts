@@ -29,13 +29,14 @@ async function get(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${server.baseUrl}${path}`, init);
 }
 
-test('no start/end: the file as it is, with validators and X-Smoothgate-free static headers', async () => {
+test('no start/end: the file as it is, with validators and X-Smoothgate', async () => {
   const response = await get('/a.mp4');
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('content-type'), 'video/mp4');
   assert.equal(response.headers.get('accept-ranges'), 'bytes');
   assert.match(response.headers.get('etag') ?? '', /^"[^"]+"$/);
   assert.ok(response.headers.get('last-modified'));
+  assert.match(response.headers.get('x-smoothgate') ?? '', /^\d+\.\d+\.\d+/);
   const body = new Uint8Array(await response.arrayBuffer());
   const { readFile } = await import('node:fs/promises');
   assert.deepEqual(body, new Uint8Array(await readFile(join(root, 'a.mp4'))));

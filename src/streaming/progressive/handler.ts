@@ -114,7 +114,9 @@ async function answer(request: ProgressiveRequest, deps: ProgressiveDeps): Promi
   }
   if (!stat || !stat.isFile) return errorResponse(new SgError('SG_ERR_STREAM_NOT_FOUND', { what: 'file' }));
   const identity: FileIdentity = { path: request.filePath, sizeBytes: stat.sizeBytes, mtimeMs: stat.mtimeMs, inode: stat.inode };
-  if (!wantsCut(query)) return staticFileResponse(request.filePath, stat, 'video/mp4');
+  // The file as it is (INTERFACE §5). Still the handler's answer, so it carries X-Smoothgate as the
+  // original's X-Mod-H264-Streaming was on every 2xx of a mapped file (SPEC-NOTES §1.1).
+  if (!wantsCut(query)) return staticFileResponse(request.filePath, stat, 'video/mp4', [['X-Smoothgate', SMOOTHGATE_VERSION]]);
 
   const cacheKey = `${identity.path}\u0000${identity.sizeBytes}\u0000${identity.mtimeMs}\u0000${identity.inode}\u0000${parameters}`;
   const cached = deps.outputCache?.get(cacheKey);
