@@ -41,8 +41,14 @@ before(async () => {
     etag: '"gen-1"',
     lastModified: new Date('2024-01-02T03:04:05Z'),
   };
+  const shrinking: StreamResponse = {
+    ...generated,
+    // A plan that promises more than the file holds (the file shrank after indexing).
+    plan: makeBodyPlan([{ kind: 'file', path, offsetBytes: fileBytes.length - 1000, lengthBytes: 5000 }]),
+  };
+  const missing: StreamResponse = { ...generated, plan: makeBodyPlan([{ kind: 'file', path: join(root, 'gone.bin'), offsetBytes: 0, lengthBytes: 10 }]) };
   server = createServer((req, res) => {
-    const response = req.url === '/static' ? staticResponse : generated;
+    const response = req.url === '/static' ? staticResponse : req.url === '/shrunk' ? shrinking : req.url === '/missing' ? missing : generated;
     void sendStreamResponse(req, res, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -156,4 +162,15 @@ test('file descriptors are closed after complete, ranged and aborted downloads',
   // Let the server notice the closed sockets and run its finally blocks.
   for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(openFdCount() <= fdsBefore, `fds before ${fdsBefore}, after ${openFdCount()}`);
+});
+
+test('I/O errors: a missing file is a 500 before the headers; a short file cuts the connection after them', async () => {
+  const fdsBefore = openFdCount();
+  assert.equal((await fetch(`${base}/missing`)).status, 500);
+  const response = await fetch(`${base}/shrunk`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-length'), '5000');
+  await assert.rejects(response.arrayBuffer());
+  for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(openFdCount() <= fdsBefore);
 });
