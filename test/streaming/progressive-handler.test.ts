@@ -18,6 +18,13 @@ before(async () => {
   root = await mkdtemp(join(tmpdir(), 'sg-handler-'));
   await copyFile(join(FIXTURES, 'bframes-2997-48k.mp4'), join(root, 'a.mp4'));
   await writeFile(join(root, 'text.mp4'), 'this is not an mp4 at all, just text\n');
+  // A protected sample entry (ISO/IEC 14496-12 §8.12: 'encv' in place of 'avc1').
+  const { readFile } = await import('node:fs/promises');
+  const bytes = Buffer.from(await readFile(join(FIXTURES, 'bframes-2997-48k.mp4')));
+  const stsd = bytes.indexOf('stsd');
+  const entry = bytes.indexOf('avc1', stsd);
+  bytes.write('encv', entry, 'latin1');
+  await writeFile(join(root, 'encrypted.mp4'), bytes);
   server = await startProgressiveServer(root);
 });
 after(async () => {
@@ -165,4 +172,10 @@ test('extraHeaders (CORS, Cache-Control from smoothgate.yaml) go on every answer
   assert.ok(ok.headers.some(([n, v]) => n === 'Access-Control-Allow-Origin' && v === '*'));
   assert.equal(missing.status, 404);
   assert.ok(missing.headers.some(([n]) => n === 'Access-Control-Allow-Origin'));
+});
+
+test('encrypted (encv/enca) sources → 415 SG_ERR_MP4_ENCRYPTED', async () => {
+  const before = server.logged.length;
+  assert.equal((await get('/encrypted.mp4?start=1')).status, 415);
+  assert.equal(server.logged[before]?.fields.code, 'SG_ERR_MP4_ENCRYPTED');
 });
