@@ -1,0 +1,247 @@
+/**
+ * The per-track sample index: for every sample its decode time, composition offset, size, file offset,
+ * chunk and sync flag, as flat typed arrays (a 2-hour track is ~500k samples, ~14 MB). Built from a
+ * classic `stbl` here, or from movie fragments in fragment-index.ts; the outputs only see this shape.
+ */
+import { SgError } from '../errors';
+import { findChild, readChildren, requireChild, type BoxSlice } from './box-reader';
+import { parseTkhd, parseMdhd, parseHdlr, type TrackHeader, type MediaHeader } from './boxes/headers';
+import { parseElst, summarizeEdits, type EditEntry } from './boxes/edit-list';
+import { parseStsd, type CodecConfig } from './boxes/sample-entry';
+import {
+  parseStts, parseCtts, parseStss, parseStsz, parseStz2, parseStsc, parseChunkOffsets, parseSdtp, type SampleSizes,
+} from './boxes/sample-tables';
+import { rescale } from './integers';
+
+export interface TrackRawBoxes {
+  readonly tkhd: Uint8Array;
+  readonly mdhd: Uint8Array;
+  readonly hdlr: Uint8Array;
+  /** minf children other than stbl (vmhd/smhd/nmhd, dinf), copied verbatim. */
+  readonly minfOther: readonly Uint8Array[];
+  readonly stsd: Uint8Array;
+}
+
+export interface TrackIndex {
+  readonly trackId: number;
+  /** hdlr handler_type: 'vide', 'soun', … */
+  readonly handlerType: string;
+  readonly timescale: number;
+  readonly header: TrackHeader;
+  readonly media: MediaHeader;
+  readonly sampleCount: number;
+  /** Decode time of each sample, track timescale; one extra entry = the end of the last sample. */
+  readonly dtsTs: Float64Array;
+  /** Composition offset per sample (ctts), or null when the track has none. */
+  readonly ctsOffsetTs: Int32Array | null;
+  readonly sizeBytes: Uint32Array;
+  readonly offsetBytes: Float64Array;
+  /** 0-based indices of sync samples, increasing; null = every sample is a sync sample (no stss). */
+  readonly syncSamples: Uint32Array | null;
+  /** 0-based source chunk of each sample (samples of one chunk are contiguous in the file). */
+  readonly chunkOfSample: Uint32Array;
+  /** sample_description_index (1-based) of each source chunk. */
+  readonly chunkDescriptionIndex: Uint32Array;
+  readonly sdtp: Uint8Array | null;
+  /**
+   * Presentation time of sample i (track timescale, on the movie's timeline after the edit list) is
+   * dtsTs[i] + ctsOffsetTs[i] + presentationShiftTs: the empty edits minus the first edit's media_time
+   * (ISO/IEC 14496-12 §8.6.6; SPEC-NOTES §3.3 "B-frames and edit lists").
+   */
+  readonly presentationShiftTs: number;
+  readonly edits: readonly EditEntry[];
+  readonly codecs: readonly CodecConfig[];
+  readonly raw: TrackRawBoxes;
+}
+
+export function presentationTimeTs(track: TrackIndex, sample: number): number {
+  return track.dtsTs[sample]! + (track.ctsOffsetTs ? track.ctsOffsetTs[sample]! : 0) + track.presentationShiftTs;
+}
+
+export function isSyncSample(track: TrackIndex, sample: number): boolean {
+  if (!track.syncSamples) return true;
+  return binarySearchExact(track.syncSamples, sample);
+}
+
+function binarySearchExact(sorted: Uint32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** The parts of a trak every index needs, whether its samples are in stbl or in fragments. */
+export interface TrackBasics {
+  readonly trackId: number;
+  readonly handlerType: string;
+  readonly header: TrackHeader;
+  readonly media: MediaHeader;
+  readonly edits: readonly EditEntry[];
+  readonly presentationShiftTs: number;
+  readonly codecs: readonly CodecConfig[];
+  readonly raw: TrackRawBoxes;
+  readonly stbl: readonly BoxSlice[];
+}
+
+export function readTrackBasics(trak: BoxSlice, movieTimescale: number): TrackBasics {
+  const children = readChildren(trak.payload, 'trak');
+  const tkhdBox = requireChild(children, 'tkhd', 'trak');
+  const mdia = readChildren(requireChild(children, 'mdia', 'trak').payload, 'mdia');
+  const mdhdBox = requireChild(mdia, 'mdhd', 'mdia');
+  const hdlrBox = requireChild(mdia, 'hdlr', 'mdia');
+  const minf = readChildren(requireChild(mdia, 'minf', 'mdia').payload, 'minf');
+  const stblBox = requireChild(minf, 'stbl', 'minf');
+  const stbl = readChildren(stblBox.payload, 'stbl');
+  const stsdBox = requireChild(stbl, 'stsd', 'stbl');
+  const header = parseTkhd(tkhdBox.payload);
+  const media = parseMdhd(mdhdBox.payload);
+  const edtsBox = findChild(children, 'edts', 'trak');
+  const elstBox = edtsBox ? findChild(readChildren(edtsBox.payload, 'edts'), 'elst', 'edts') : undefined;
+  const edits = elstBox ? parseElst(elstBox.payload) : [];
+  const summary = summarizeEdits(edits);
+  return {
+    trackId: header.trackId,
+    handlerType: parseHdlr(hdlrBox.payload),
+    header,
+    media,
+    edits,
+    presentationShiftTs: rescale(summary.emptyDurationTs, movieTimescale, media.timescale) - summary.mediaTimeTs,
+    codecs: parseStsd(stsdBox.payload).entries,
+    raw: {
+      tkhd: tkhdBox.raw.slice(),
+      mdhd: mdhdBox.raw.slice(),
+      hdlr: hdlrBox.raw.slice(),
+      minfOther: minf.filter((b) => b.type !== 'stbl').map((b) => b.raw.slice()),
+      stsd: stsdBox.raw.slice(),
+    },
+    stbl,
+  };
+}
+
+function malformed(box: string, detail: string): SgError {
+  return new SgError('SG_ERR_MP4_MALFORMED', { box, detail });
+}
+
+/** Builds the index of a classic (non-fragmented) track from its stbl. */
+export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): TrackIndex {
+  const { stbl } = basics;
+  const stszBox = findChild(stbl, 'stsz', 'stbl');
+  const stz2Box = findChild(stbl, 'stz2', 'stbl');
+  if (!stszBox && !stz2Box) throw malformed('stbl', 'missing stsz/stz2');
+  const sizes: SampleSizes = stszBox ? parseStsz(stszBox.payload) : parseStz2(stz2Box!.payload);
+  const n = sizes.sampleCount;
+  // A constant-size stsz carries a bare count: bound it by the file before allocating per-sample arrays.
+  if (sizes.constantSizeBytes > 0 && n * sizes.constantSizeBytes > fileSizeBytes) {
+    throw malformed('stsz', `${n} samples of ${sizes.constantSizeBytes} bytes exceed the file`);
+  }
+  if (n > fileSizeBytes) throw malformed('stsz', `${n} samples in a file of ${fileSizeBytes} bytes`);
+  const sizeBytes = sizes.sizes ?? new Uint32Array(n).fill(sizes.constantSizeBytes);
+
+  const stts = parseStts(requireChild(stbl, 'stts', 'stbl').payload);
+  const dtsTs = new Float64Array(n + 1);
+  let sample = 0;
+  let time = 0;
+  for (let run = 0; run < stts.counts.length && sample < n; run++) {
+    const delta = stts.values[run]!;
+    const count = Math.min(stts.counts[run]!, n - sample);
+    for (let k = 0; k < count; k++) {
+      dtsTs[sample++] = time;
+      time += delta;
+    }
+  }
+  if (sample < n) throw malformed('stts', `covers ${sample} of ${n} samples`);
+  dtsTs[n] = time;
+
+  let ctsOffsetTs: Int32Array | null = null;
+  const cttsBox = findChild(stbl, 'ctts', 'stbl');
+  if (cttsBox) {
+    const ctts = parseCtts(cttsBox.payload);
+    ctsOffsetTs = new Int32Array(n);
+    sample = 0;
+    for (let run = 0; run < ctts.counts.length && sample < n; run++) {
+      const count = Math.min(ctts.counts[run]!, n - sample);
+      ctsOffsetTs.fill(ctts.values[run]!, sample, sample + count);
+      sample += count;
+    }
+    if (sample < n) throw malformed('ctts', `covers ${sample} of ${n} samples`);
+  }
+
+  let syncSamples: Uint32Array | null = null;
+  const stssBox = findChild(stbl, 'stss', 'stbl');
+  if (stssBox) {
+    const numbers = parseStss(stssBox.payload);
+    syncSamples = new Uint32Array(numbers.length);
+    for (let i = 0; i < numbers.length; i++) {
+      if (numbers[i]! > n) throw malformed('stss', `sync sample ${numbers[i]} of ${n}`);
+      syncSamples[i] = numbers[i]! - 1;
+    }
+  }
+
+  const stsc = parseStsc(requireChild(stbl, 'stsc', 'stbl').payload);
+  const stcoBox = findChild(stbl, 'stco', 'stbl');
+  const co64Box = findChild(stbl, 'co64', 'stbl');
+  if (!stcoBox && !co64Box) throw malformed('stbl', 'missing stco/co64');
+  const chunkOffsets = stcoBox ? parseChunkOffsets(stcoBox.payload, 'stco') : parseChunkOffsets(co64Box!.payload, 'co64');
+  const chunkCount = chunkOffsets.length;
+  const offsetBytes = new Float64Array(n);
+  const chunkOfSample = new Uint32Array(n);
+  const chunkDescriptionIndex = new Uint32Array(chunkCount);
+  if (n > 0 && (stsc.firstChunk.length === 0 || stsc.firstChunk[0] !== 1)) throw malformed('stsc', 'does not start at chunk 1');
+  sample = 0;
+  let entry = 0;
+  for (let chunk = 0; chunk < chunkCount && sample < n; chunk++) {
+    while (entry + 1 < stsc.firstChunk.length && stsc.firstChunk[entry + 1]! <= chunk + 1) entry++;
+    chunkDescriptionIndex[chunk] = stsc.sampleDescriptionIndex[entry]!;
+    let position = chunkOffsets[chunk]!;
+    const count = Math.min(stsc.samplesPerChunk[entry]!, n - sample);
+    for (let k = 0; k < count; k++) {
+      const size = sizeBytes[sample]!;
+      if (position + size > fileSizeBytes) throw new SgError('SG_ERR_MP4_TRUNCATED', { box: 'mdat', detail: `sample ${sample} of track ${basics.trackId} ends past the end of the file` });
+      offsetBytes[sample] = position;
+      chunkOfSample[sample] = chunk;
+      position += size;
+      sample++;
+    }
+  }
+  if (sample < n) throw malformed('stsc', `chunks hold ${sample} of ${n} samples`);
+
+  const sdtpBox = findChild(stbl, 'sdtp', 'stbl');
+  return {
+    trackId: basics.trackId,
+    handlerType: basics.handlerType,
+    timescale: basics.media.timescale,
+    header: basics.header,
+    media: basics.media,
+    sampleCount: n,
+    dtsTs,
+    ctsOffsetTs,
+    sizeBytes,
+    offsetBytes,
+    syncSamples,
+    chunkOfSample,
+    chunkDescriptionIndex,
+    sdtp: sdtpBox ? parseSdtp(sdtpBox.payload, n) : null,
+    presentationShiftTs: basics.presentationShiftTs,
+    edits: basics.edits,
+    codecs: basics.codecs,
+    raw: basics.raw,
+  };
+}
+
+/** Approximate heap footprint of a track index, for the cache's byte bound. */
+export function trackIndexBytes(track: TrackIndex): number {
+  // + sizeBytes once more: the progressive writer keeps a big-endian copy of the sizes per index.
+  let total = 512 + track.sizeBytes.byteLength;
+  for (const array of [track.dtsTs, track.ctsOffsetTs, track.sizeBytes, track.offsetBytes, track.syncSamples, track.chunkOfSample, track.chunkDescriptionIndex, track.sdtp]) {
+    if (array) total += array.byteLength;
+  }
+  total += track.raw.tkhd.byteLength + track.raw.mdhd.byteLength + track.raw.hdlr.byteLength + track.raw.stsd.byteLength;
+  for (const part of track.raw.minfOther) total += part.byteLength;
+  return total;
+}

@@ -1,0 +1,2 @@
+export * from '../../src/mp4';
+export { isSgError, SgError } from '../../src/errors';

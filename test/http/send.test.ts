@@ -1,0 +1,176 @@
+/**
+ * The BodyPlan sender over a real socket: Range (206, multipart, 416), HEAD, conditional requests
+ * (304/412/If-Range), and file descriptors closed after complete, ranged and aborted downloads.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBodyPlan } from '../../src/streaming/body-plan';
+import { sendStreamResponse, staticFileResponse } from '../../src/http';
+import type { StreamResponse } from '../../src/streaming/stream-response';
+import { openFdCount } from '../helpers/progressive-server';
+
+let server: Server;
+let base: string;
+let root: string;
+let fileBytes: Buffer;
+let generated: StreamResponse;
+let staticResponse: StreamResponse;
+const header = Buffer.from('HEADER-BYTES-IN-MEMORY:');
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sg-send-'));
+  fileBytes = Buffer.alloc(3 * 1024 * 1024 + 17);
+  for (let i = 0; i < fileBytes.length; i++) fileBytes[i] = (i * 7 + (i >> 11)) & 0xff;
+  const path = join(root, 'media.bin');
+  await writeFile(path, fileBytes);
+  const s = await stat(path);
+  staticResponse = staticFileResponse(path, { sizeBytes: s.size, mtimeMs: s.mtimeMs, inode: s.ino }, 'video/mp4');
+  generated = {
+    status: 200,
+    headers: [['Content-Type', 'video/mp4'], ['Accept-Ranges', 'bytes']],
+    plan: makeBodyPlan([
+      { kind: 'memory', bytes: header },
+      { kind: 'file', path, offsetBytes: 1000, lengthBytes: 2 * 1024 * 1024 },
+      { kind: 'file', path, offsetBytes: 10, lengthBytes: 100 },
+    ]),
+    etag: '"gen-1"',
+    lastModified: new Date('2024-01-02T03:04:05Z'),
+  };
+  const shrinking: StreamResponse = {
+    ...generated,
+    // A plan that promises more than the file holds (the file shrank after indexing).
+    plan: makeBodyPlan([{ kind: 'file', path, offsetBytes: fileBytes.length - 1000, lengthBytes: 5000 }]),
+  };
+  const missing: StreamResponse = { ...generated, plan: makeBodyPlan([{ kind: 'file', path: join(root, 'gone.bin'), offsetBytes: 0, lengthBytes: 10 }]) };
+  server = createServer((req, res) => {
+    const response = req.url === '/static' ? staticResponse : req.url === '/shrunk' ? shrinking : req.url === '/missing' ? missing : generated;
+    void sendStreamResponse(req, res, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(root, { recursive: true, force: true });
+});
+
+function expectedGenerated(): Buffer {
+  return Buffer.concat([header, fileBytes.subarray(1000, 1000 + 2 * 1024 * 1024), fileBytes.subarray(10, 110)]);
+}
+
+test('whole plan: 200, Content-Length, bytes in order', async () => {
+  const response = await fetch(`${base}/gen`);
+  assert.equal(response.status, 200);
+  const body = Buffer.from(await response.arrayBuffer());
+  assert.equal(Number(response.headers.get('content-length')), expectedGenerated().length);
+  assert.ok(body.equals(expectedGenerated()));
+  assert.equal(response.headers.get('etag'), '"gen-1"');
+  assert.equal(response.headers.get('last-modified'), 'Tue, 02 Jan 2024 03:04:05 GMT');
+});
+
+test('single range spanning memory and file parts → 206 with Content-Range', async () => {
+  const response = await fetch(`${base}/gen`, { headers: { Range: 'bytes=10-40' } });
+  assert.equal(response.status, 206);
+  assert.equal(response.headers.get('content-range'), `bytes 10-40/${expectedGenerated().length}`);
+  assert.ok(Buffer.from(await response.arrayBuffer()).equals(expectedGenerated().subarray(10, 41)));
+});
+
+test('suffix range on the static file', async () => {
+  const response = await fetch(`${base}/static`, { headers: { Range: 'bytes=-5' } });
+  assert.equal(response.status, 206);
+  assert.ok(Buffer.from(await response.arrayBuffer()).equals(fileBytes.subarray(fileBytes.length - 5)));
+});
+
+test('several ranges → multipart/byteranges with each part correct', async () => {
+  const response = await fetch(`${base}/gen`, { headers: { Range: 'bytes=0-4, 100-199, -10' } });
+  assert.equal(response.status, 206);
+  const type = response.headers.get('content-type') ?? '';
+  const boundary = /boundary=(\S+)/.exec(type)?.[1];
+  assert.ok(type.startsWith('multipart/byteranges') && boundary);
+  const body = Buffer.from(await response.arrayBuffer()).toString('latin1');
+  assert.equal(Number(response.headers.get('content-length')), Buffer.byteLength(body, 'latin1'));
+  const parts = body.split(`--${boundary}`).slice(1, -1);
+  const whole = expectedGenerated();
+  const total = whole.length;
+  const wanted: Array<[number, number]> = [[0, 4], [100, 199], [total - 10, total - 1]];
+  assert.equal(parts.length, 3);
+  parts.forEach((part, i) => {
+    const [head, data] = part.split('\r\n\r\n', 2) as [string, string];
+    const [from, to] = wanted[i]!;
+    assert.match(head, new RegExp(`Content-Range: bytes ${from}-${to}/${total}`));
+    assert.match(head, /Content-Type: video\/mp4/);
+    assert.equal(data.slice(0, -2), whole.subarray(from, to + 1).toString('latin1'));
+  });
+});
+
+test('unsatisfiable → 416 with Content-Range: bytes */N', async () => {
+  const response = await fetch(`${base}/gen`, { headers: { Range: `bytes=${expectedGenerated().length}-` } });
+  assert.equal(response.status, 416);
+  assert.equal(response.headers.get('content-range'), `bytes */${expectedGenerated().length}`);
+});
+
+test('HEAD: headers only', async () => {
+  const response = await fetch(`${base}/gen`, { method: 'HEAD' });
+  assert.equal(response.status, 200);
+  assert.equal(Number(response.headers.get('content-length')), expectedGenerated().length);
+});
+
+test('If-None-Match / If-Modified-Since → 304; If-Match / If-Unmodified-Since → 412', async () => {
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-None-Match': '"gen-1"' } })).status, 304);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-None-Match': 'W/"gen-1", "x"' } })).status, 304);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-None-Match': '"other"' } })).status, 200);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-Modified-Since': 'Tue, 02 Jan 2024 03:04:05 GMT' } })).status, 304);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-Modified-Since': 'Tue, 02 Jan 2024 03:04:04 GMT' } })).status, 200);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-Match': '"other"' } })).status, 412);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-Match': 'W/"gen-1"' } })).status, 412);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-Match': '"gen-1"' } })).status, 200);
+  assert.equal((await fetch(`${base}/gen`, { headers: { 'If-Unmodified-Since': 'Mon, 01 Jan 2024 00:00:00 GMT' } })).status, 412);
+});
+
+test('If-Range: matching ETag → 206, stale ETag or date → 200 full', async () => {
+  assert.equal((await fetch(`${base}/gen`, { headers: { Range: 'bytes=0-9', 'If-Range': '"gen-1"' } })).status, 206);
+  assert.equal((await fetch(`${base}/gen`, { headers: { Range: 'bytes=0-9', 'If-Range': '"old"' } })).status, 200);
+  assert.equal((await fetch(`${base}/gen`, { headers: { Range: 'bytes=0-9', 'If-Range': 'Tue, 02 Jan 2024 03:04:05 GMT' } })).status, 206);
+  assert.equal((await fetch(`${base}/gen`, { headers: { Range: 'bytes=0-9', 'If-Range': 'Wed, 03 Jan 2024 03:04:05 GMT' } })).status, 200);
+});
+
+test('file descriptors are closed after complete, ranged and aborted downloads', async () => {
+  const fdsBefore = openFdCount();
+  for (let i = 0; i < 5; i++) {
+    await (await fetch(`${base}/gen`)).arrayBuffer();
+    await (await fetch(`${base}/gen`, { headers: { Range: 'bytes=5-100000' } })).arrayBuffer();
+  }
+  // Abort mid-body: read the head and a little of the body, then destroy the socket.
+  for (let i = 0; i < 5; i++) {
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(`${base}/gen`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => resolve());
+      req.end();
+    });
+  }
+  // Let the server notice the closed sockets and run its finally blocks.
+  for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(openFdCount() <= fdsBefore, `fds before ${fdsBefore}, after ${openFdCount()}`);
+});
+
+test('I/O errors: a missing file is a 500 before the headers; a short file cuts the connection after them', async () => {
+  const fdsBefore = openFdCount();
+  assert.equal((await fetch(`${base}/missing`)).status, 500);
+  const response = await fetch(`${base}/shrunk`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-length'), '5000');
+  await assert.rejects(response.arrayBuffer());
+  for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(openFdCount() <= fdsBefore);
+});
