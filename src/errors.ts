@@ -97,6 +97,7 @@ export const ERROR_CATALOGUE = {
   SG_ERR_STREAM_OUTSIDE_CLIP: { message: '{name}={value} outside the vbegin..vend clip', httpStatus: 403 },
   SG_ERR_STREAM_NOT_FOUND: { message: '{what} not found', httpStatus: 404 },
   SG_ERR_STREAM_NO_TRACK: { message: 'source has no {type} track', httpStatus: 415 },
+  SG_ERR_STREAM_UNSUPPORTED: { message: '{what} is not served by this build', httpStatus: 501 },
   SG_ERR_STREAM_RANGE: { message: 'range not satisfiable', httpStatus: 416 },
   SG_ERR_STREAM_FORBIDDEN: { message: '{file}: file permissions deny server access', httpStatus: 403 },
   // --- proxy ------------------------------------------------------------------------------------

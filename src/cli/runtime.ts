@@ -37,6 +37,8 @@ export interface Runtime {
 export interface RuntimeMounts {
   readonly handlers?: HandlerTable;
   readonly staticSender?: StaticSender;
+  /** The sample-index cache's running counters (for smoothgate_index_cache_* metrics). */
+  readonly indexCacheStats?: { readonly hits: number; readonly misses: number; readonly bytes: number };
 }
 
 export function toRoutingRequest(raw: RawRequest): RoutingRequest {

@@ -10,11 +10,12 @@ import type { Logger } from 'pino';
 import { loadSmoothgateYaml, type SmoothgateSettings } from '../config/smoothgate-yaml';
 import { applyServeFlags, type ServeFlags } from './serve-flags';
 import { Gateway, hostPort } from '../server/gateway';
+import { createGatewayMetrics, type GatewayMetrics } from '../server/metrics';
 import { createLogger } from '../server/logger';
 import { runCluster, workerCount, type WorkerReady } from '../server/cluster';
 import { installSignalHandlers } from '../server/signals';
-import { createRuntimeWith, type Runtime } from './runtime';
-import { defaultMounts } from './mounts';
+import { createRuntimeWith, type Runtime, type RuntimeMounts } from './runtime';
+import { createMounts } from './mounts';
 import { usageError } from './main';
 
 export interface ServeOptions {
@@ -93,8 +94,13 @@ export function loadServeSettings(options: ServeOptions): SmoothgateSettings {
 }
 
 /** One configuration generation (src/cli/runtime.ts); the handlers' modules are mounted there. */
-export async function createRuntime(settings: SmoothgateSettings): Promise<Runtime> {
-  return createRuntimeWith(settings, await defaultMounts());
+/** Handlers keep their index cache across SIGHUP reloads: the media did not change. */
+let processMounts: { key: string; mounts: RuntimeMounts } | null = null;
+
+export async function createRuntime(settings: SmoothgateSettings, logger?: Logger): Promise<Runtime> {
+  const key = JSON.stringify(settings.streaming);
+  if (processMounts === null || processMounts.key !== key) processMounts = { key, mounts: createMounts(settings, logger) };
+  return createRuntimeWith(settings, processMounts.mounts);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -111,8 +117,11 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, logger: Logger): Promise<number> {
-  const runtime = await createRuntime(settings);
+  const runtime = await createRuntime(settings, logger);
+  const metrics = createGatewayMetrics();
+  syncIndexCacheMetrics(metrics);
   const gateway = new Gateway({
+    metrics,
     settings,
     decide: runtime.decide,
     handlers: runtime.handlers,
@@ -123,7 +132,7 @@ async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, log
     // SIGHUP: read smoothgate.yaml (and, once wired, httpd.conf) again and rebuild the routing core.
     // Listen addresses, TLS and limits stay as started (like `apachectl graceful`, which keeps
     // its listeners); a broken file is rejected and the old configuration keeps serving.
-    reload: async () => (await createRuntime(loadServeSettings(parsed))).decide,
+    reload: async () => (await createRuntime(loadServeSettings(parsed), logger)).decide,
     logger,
     version: packageVersion(),
   });
@@ -160,6 +169,20 @@ async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, log
   // Drained and closed: whatever handle a dependency still holds must not keep us alive.
   setTimeout(() => process.exit(code), 200).unref();
   return code;
+}
+
+/** Copy the index cache's counters into the Prometheus metrics once a second (cheap, unref'd). */
+function syncIndexCacheMetrics(metrics: GatewayMetrics): void {
+  const seen = { hits: 0, misses: 0 };
+  setInterval(() => {
+    const stats = processMounts?.mounts.indexCacheStats;
+    if (!stats) return;
+    if (stats.hits > seen.hits) metrics.indexCacheHits.inc({}, stats.hits - seen.hits);
+    if (stats.misses > seen.misses) metrics.indexCacheMisses.inc({}, stats.misses - seen.misses);
+    seen.hits = stats.hits;
+    seen.misses = stats.misses;
+    metrics.indexCacheBytes.set(stats.bytes);
+  }, 1000).unref();
 }
 
 function packageVersion(): string {
