@@ -107,6 +107,8 @@ export interface CmdParms {
 export interface LimitScope {
   readonly methods: readonly string[];
   readonly except: boolean;
+  /** The enclosing <Limit>/<LimitExcept> (they nest by intersection, core.c ap_limit_section). */
+  readonly parent?: LimitScope | null;
 }
 
 /** What `check` lists besides errors. */

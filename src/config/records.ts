@@ -296,10 +296,18 @@ export interface AccessRule {
 
 /** mod_access_compat: no merge function in Apache, so a scope with any of these replaces. */
 export interface AccessCompatDirConf {
+  /** The last Order line (any scope); per-method values are in `orders`. */
   order: 'deny,allow' | 'allow,deny' | 'mutual-failure' | undefined;
   allows: AccessRule[];
   denies: AccessRule[];
+  /** The last Satisfy line (any scope); per-method values are in `satisfies`. */
   satisfy: 'all' | 'any' | undefined;
+  /**
+   * Order and Satisfy set a value per method (the methods of the enclosing <Limit>, all outside
+   * one): each line in order, the last one covering a method wins (mod_access_compat.c order, satisfy).
+   */
+  orders?: Array<{ readonly value: 'deny,allow' | 'allow,deny' | 'mutual-failure'; readonly limit: LimitScope | null }>;
+  satisfies?: Array<{ readonly value: 'all' | 'any'; readonly limit: LimitScope | null }>;
 }
 
 // ---- mod_filter (AddOutputFilterByType lives here in 2.4) -----------------------------------

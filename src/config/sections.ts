@@ -231,7 +231,7 @@ function limitSection(node: ConfigNode, name: string, scope: Scope, shared: Walk
     }
     methods.push(method);
   }
-  const inner: Scope = { ...scope, limit: { methods, except }, sectionChain: [...scope.sectionChain, 'limit'] };
+  const inner: Scope = { ...scope, limit: { methods, except, parent: scope.limit }, sectionChain: [...scope.sectionChain, 'limit'] };
   walkNodes(node.children ?? [], inner, shared);
 }
 
@@ -247,7 +247,7 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
   try {
     walkNodes(node.children ?? [], inner, shared);
   } finally {
-    const leaveError = authzSectionLeave(record, name);
+    const leaveError = authzSectionLeave(record, name, scope.inHtaccess);
     if (leaveError) throw directiveError('SG_ERR_CONFIG_SECTION', leaveError, node);
   }
 }

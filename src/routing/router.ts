@@ -10,7 +10,9 @@
 import type { LoadedConfig } from '../config/module';
 import type { CoreDirConf, CoreServerConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
-import { checkAccess } from '../access/authz';
+import { decideAccess } from '../access/decide';
+import { hostsFileResolver } from '../access/host';
+import type { HostResolver } from '../access/host';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
 import type { RewriteHookResult } from '../rewrite';
 import type { HandlerDecision, RouteDecision } from './decision';
@@ -35,6 +37,11 @@ export interface RouterOptions {
   readonly processEnv?: (name: string) => string | undefined;
   readonly now?: () => Date;
   readonly random?: () => number;
+  /**
+   * Double-reverse host name of a client address for `Require host` / `Allow from <domain>`
+   * (default: the hosts file read through the FsView; see src/access/host.ts).
+   */
+  readonly resolveHost?: HostResolver;
 }
 
 export interface RouteResult {
@@ -43,7 +50,9 @@ export interface RouteResult {
 }
 
 /** Outcome of running the phases on one request record. */
-type PhaseOutcome = { readonly kind: 'continue' } | { readonly kind: 'status'; readonly status: number; readonly reason: string };
+type PhaseOutcome =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'status'; readonly status: number; readonly reason: string; readonly challenge?: string | null };
 
 const CONTINUE: PhaseOutcome = { kind: 'continue' };
 
@@ -80,12 +89,15 @@ function isRedirectStatus(status: number): boolean {
 
 export class Router {
   private readonly htaccessCache = new HtaccessCache();
+  private readonly resolveHost: HostResolver;
 
   constructor(
     readonly config: LoadedConfig,
     readonly fs: FsView,
     private readonly options: RouterOptions,
-  ) {}
+  ) {
+    this.resolveHost = options.resolveHost ?? hostsFileResolver(fs);
+  }
 
   /** Route one request. */
   route(req: RoutingRequest, withTrace = false): RouteResult {
@@ -100,7 +112,7 @@ export class Router {
     trace?.push({ phase: 'read-request', text: `virtual host ${r.server.serverName ?? '(main server)'}; uri ${r.uri}${r.args !== null ? `?${r.args}` : ''}` });
     for (;;) {
       const outcome = this.processRequestInternal(r, parts);
-      if (outcome.kind === 'status') return { decision: this.statusDecision(r, req, outcome.status, outcome.reason), trace };
+      if (outcome.kind === 'status') return { decision: this.statusDecision(r, req, outcome.status, outcome.reason, outcome.challenge), trace };
       const handled = this.invokeHandler(r, req);
       if (handled.kind === 'decision') return { decision: handled.decision, trace };
       // Internal redirect (mod_rewrite's redirect-handler): the whole request runs again.
@@ -269,17 +281,26 @@ export class Router {
     // header_parser: mod_setenvif per-directory lines.
     applySetEnvIf(r, r.perDirConfig);
 
-    // Access control (mod_authz_core); scopes we cannot evaluate fail closed.
+    // Access control (mod_access_compat, mod_authz_core, mod_auth_basic …: src/access/decide.ts);
+    // scopes we cannot evaluate fail closed (INTERFACE.md §9).
     const core = r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined;
     if (core?.failClosed) return { kind: 'status', status: 500, reason: `fail closed: ${core.failClosed}` };
-    const access = checkAccess(r.perDirConfig, {
+    const access = decideAccess({
+      perDir: r.perDirConfig,
+      loadedModules: r.config.loadedModules,
+      method: r.method,
       clientIp: r.connection.clientIp,
       localIp: r.connection.localIp,
-      method: r.method,
       env: r.env,
+      header: (name) => r.headersIn.get(name),
+      fs: this.fs,
+      resolveHost: this.resolveHost,
+      target: r.filename ?? `uri ${r.uri}`,
     });
-    if (access.kind === 'denied') return { kind: 'status', status: 403, reason: `${access.reason}: ${r.filename}` };
-    if (access.kind === 'failClosed') return { kind: 'status', status: 500, reason: `fail closed: ${access.reason}` };
+    r.trace?.push({ phase: 'access', text: access.kind === 'granted' ? 'granted' : `${access.kind}: ${access.reason}` });
+    if (access.kind === 'forbidden') return { kind: 'status', status: 403, reason: access.reason };
+    if (access.kind === 'unauthorized') return { kind: 'status', status: 401, reason: access.reason, challenge: access.challenge };
+    if (access.kind === 'error') return { kind: 'status', status: 500, reason: access.reason };
 
     // type_checker: mod_mime.
     mimeTypeChecker(r);
@@ -383,9 +404,10 @@ export class Router {
     };
   }
 
-  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string): RouteDecision {
+  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string, challenge?: string | null): RouteDecision {
     r.status = status;
     const base = this.base(r, req, status);
+    if (status === 401 && challenge) return { ...base, kind: 'auth', status: 401, challenge, reason };
     if (isRedirectStatus(status)) {
       const location = base.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
       if (location !== undefined) {

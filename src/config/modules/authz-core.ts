@@ -6,7 +6,7 @@
  * module registering them is loaded; providers smoothgate cannot evaluate make the scope fail
  * closed (INTERFACE.md §9). Evaluation is issue 7's.
  */
-import { isIP } from 'node:net';
+import { parseSubnetWord, subnetErrorText } from '../../access/ip';
 import { getWordConf, restOf, splitWords } from '../lexer';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import type { AuthzDirConf, RequireBlock, RequireLine } from '../records';
@@ -29,9 +29,17 @@ const PROVIDERS: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 
 /** Providers issue 7 evaluates; every other known provider fails closed. */
-const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'forward-dns', 'local', 'user', 'valid-user', 'group', 'file-group']);
+const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'local', 'user', 'valid-user', 'group']);
 
-const KNOWN_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'HEAD']);
+/** Providers whose argument is an ap_expr string (user_parse_config, host_parse_config …). */
+const EXPR_ARGS = new Set(['user', 'group', 'host', 'forward-dns', 'file-group']);
+
+/** ap_method_number_of: httpd's built-in methods (HEAD is M_GET). */
+const KNOWN_METHODS = new Set([
+  'GET', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY',
+  'MOVE', 'LOCK', 'UNLOCK', 'VERSION-CONTROL', 'CHECKOUT', 'UNCHECKOUT', 'CHECKIN', 'UPDATE', 'LABEL', 'REPORT',
+  'MKWORKSPACE', 'MKACTIVITY', 'BASELINE-CONTROL', 'MERGE', 'HEAD',
+]);
 
 function providerKnown(p: CmdParms, name: string): boolean {
   const lower = name.toLowerCase();
@@ -65,10 +73,11 @@ function checkProviderArgs(provider: string, args: string[]): void {
       for (const m of args) if (!KNOWN_METHODS.has(m)) throw fail(`Invalid Method '${m}'`);
       break;
     case 'ip':
-      if (args.length === 0) throw fail("'Require ip' requires an argument");
+      // ip_parse_config (mod_authz_host.c) through apr_ipsubnet_create.
+      if (args.length === 0) throw fail("'require ip' requires an argument");
       for (const a of args) {
-        const addr = a.split('/')[0] as string;
-        if (isIP(addr) === 0 && !/^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr)) throw fail(`ip address '${a}' appears to be invalid`);
+        const subnet = parseSubnetWord(a);
+        if (typeof subnet === 'string') throw fail(subnetErrorText(a, subnet));
       }
       break;
     default:
@@ -96,6 +105,7 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit };
   container.children.push({ kind: 'line', line });
   if (!EVALUATED.has(lower)) p.failClosed(`Require ${lower} cannot be evaluated by smoothgate`);
+  else if (EXPR_ARGS.has(lower) && argText.includes('%{')) p.failClosed(`Require ${lower} with an ap_expr argument cannot be evaluated by smoothgate`);
 }
 
 /** Called by the walker (sections.ts) before walking a <RequireAll|Any|None> block. */
@@ -107,12 +117,27 @@ export function authzSectionEnter(record: unknown, kind: 'all' | 'any' | 'none',
   return null;
 }
 
+/**
+ * authz_core_check_section (run by check_config on the server's own sections, not on .htaccess):
+ * a container needs at least one positive child. A <RequireNone> child counts as negative — inside
+ * a <RequireAll> Apache folds it in with its children negated (De Morgan), inside another
+ * <RequireNone> it stays a negated container.
+ */
+function onlyNegative(block: Container): boolean {
+  return block.children.every((c) => (c.kind === 'line' ? c.line.negate : c.kind === 'none'));
+}
+
+function sectionLabel(kind: Container['kind']): string {
+  return kind === 'all' ? '<RequireAll>' : kind === 'none' ? '<RequireNone>' : '<RequireAny>';
+}
+
 /** Called after the block's contents: attach it to its parent as add_authz_section does. */
-export function authzSectionLeave(record: unknown, name: string): string | null {
+export function authzSectionLeave(record: unknown, name: string, inHtaccess = false): string | null {
   const dir = record as AuthzDirConf;
   const stack = openBlocks.get(dir) as Container[];
   const block = stack.pop() as Container;
-  if (block.children.length === 0) return null; // an empty block is dropped
+  if (block.children.length === 0) return `${sectionLabel(block.kind)} directive contains no authorization directives`;
+  if (!inHtaccess && onlyNegative(block)) return `${sectionLabel(block.kind)} directive contains only negative authorization directives (AH01624)`;
   const { container: parent, implicit } = currentContainer(dir);
   if (block.kind === 'none' && parent.kind === 'any') {
     return `${name}> directive has no effect in ${describe(parent, implicit)} directive`;
