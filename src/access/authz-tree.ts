@@ -8,9 +8,10 @@
 import type { RequireBlock, RequireLine } from '../config/records';
 import type { FsView } from '../routing/fs-view';
 import { groupsOfUser } from './groupfile';
-import type { HostResolver } from './host';
+import type { HostResolver, NameResolver } from './host';
 import { inDomain } from './host';
-import { clientAddress, isLocalClient, parseSubnetWord, subnetTest } from './ip';
+import { clientAddress, isLocalClient, parseSubnetWord, sameAddress, subnetTest } from './ip';
+import { requireExprText } from './require-expr';
 import { limitCovers, methodKey } from './methods';
 import { toBinary } from '../routing/uri';
 
@@ -27,6 +28,9 @@ export interface AuthzContext {
   readonly groupFile: string | undefined;
   readonly fs: FsView;
   readonly resolveHost: HostResolver;
+  readonly resolveName: NameResolver;
+  /** Evaluates a `Require expr` text (quotes stripped) for this request; null when it cannot. */
+  readonly evalExpr: (text: string) => boolean | null;
 }
 
 /** A container's methods are the union of its lines' (add_authz_provider/section: limited |=). */
@@ -80,6 +84,22 @@ function checkProvider(line: RequireLine, ctx: AuthzContext): AuthzStatus {
       }
       if (words.length === 0) return 'denied';
       return words.some((w) => inDomain(w, name)) ? 'granted' : 'denied';
+    }
+    case 'forward-dns': {
+      if (hasExpression(args)) return { error: `Require forward-dns with an expression is not evaluated (${where(line)})` };
+      for (const w of args) {
+        const hash = w.indexOf('#');
+        if (hash === 0) break;
+        const name = hash > 0 ? w.slice(0, hash) : w;
+        if (ctx.resolveName(name).some((a) => sameAddress(a, ctx.clientIp))) return 'granted';
+        if (hash > 0) break;
+      }
+      return 'denied';
+    }
+    case 'expr': {
+      const value = ctx.evalExpr(requireExprText(line.raw ?? args.join(' ')));
+      if (value === null) return { error: `Require expr cannot be evaluated (${where(line)})` };
+      return value ? 'granted' : 'denied';
     }
     case 'valid-user':
       return ctx.user === null ? 'deniedNoUser' : 'granted';

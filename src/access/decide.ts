@@ -20,7 +20,7 @@ import { applyAuthz } from './authz-tree';
 import type { AuthzContext } from './authz-tree';
 import { parseBasicAuthorization } from './basic-credentials';
 import { compatAllows, satisfyFor } from './compat';
-import type { HostResolver } from './host';
+import type { HostResolver, NameResolver } from './host';
 
 export interface AccessInput {
   readonly perDir: DirConfigVector;
@@ -34,6 +34,9 @@ export interface AccessInput {
   header(name: string): string | undefined;
   readonly fs: FsView;
   readonly resolveHost: HostResolver;
+  readonly resolveName: NameResolver;
+  /** Evaluates a `Require expr` (ap_expr text) for this request; null when it cannot. */
+  readonly evalExpr: (text: string) => boolean | null;
   /** r->filename or, without one, r->uri: named in the reasons as Apache's log names it. */
   readonly target: string;
 }
@@ -80,6 +83,8 @@ function authzContext(ctx: Ctx, user: string | null): AuthzContext {
     groupFile: input.loadedModules.has(MODULE_IDS.authzGroupfile) ? groups?.groupFile : undefined,
     fs: input.fs,
     resolveHost: input.resolveHost,
+    resolveName: input.resolveName,
+    evalExpr: input.evalExpr,
   };
 }
 

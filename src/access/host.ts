@@ -56,3 +56,18 @@ export function hostsFileResolver(fs: FsView, path = '/etc/hosts'): HostResolver
     return forward ? name : null;
   };
 }
+
+/** Addresses of a name (what `Require forward-dns` looks up), [] when unknown. */
+export type NameResolver = (name: string) => string[];
+
+/** getaddrinfo over the hosts file ("files" source only; DNS is not consulted). */
+export function hostsFileForward(fs: FsView, path = '/etc/hosts'): NameResolver {
+  return (name: string) => {
+    const text = fs.readText(path);
+    if (typeof text !== 'string') return [];
+    const lower = name.toLowerCase();
+    return parseHosts(text)
+      .filter((e) => e.names.some((n) => n.toLowerCase() === lower))
+      .map((e) => e.address);
+  };
+}

@@ -245,6 +245,8 @@ export interface RequireLine {
   readonly where: SourceLocation;
   /** Added: the enclosing <Limit>/<LimitExcept> (null: all methods). */
   readonly limit?: LimitScope | null;
+  /** Added: the argument text as written (`Require expr` parses it whole, quotes stripped). */
+  readonly raw?: string;
 }
 
 export type RequireBlock =

@@ -11,8 +11,13 @@ import type { LoadedConfig } from '../config/module';
 import type { CoreDirConf, CoreServerConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import { decideAccess } from '../access/decide';
-import { hostsFileResolver } from '../access/host';
-import type { HostResolver } from '../access/host';
+import { hostsFileForward, hostsFileResolver } from '../access/host';
+import type { HostResolver, NameResolver } from '../access/host';
+import { evalExpr, parseExpr } from '../rewrite/expr';
+import type { ExprNode } from '../rewrite/expr';
+import { clientAddressFor } from '../access/remote-ip';
+import { remoteIpPolicyOf } from '../config/modules/remoteip';
+import type { RemoteIpServerConf } from '../config/modules/remoteip';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
 import type { RewriteHookResult } from '../rewrite';
 import type { HandlerDecision, RouteDecision } from './decision';
@@ -42,6 +47,8 @@ export interface RouterOptions {
    * (default: the hosts file read through the FsView; see src/access/host.ts).
    */
   readonly resolveHost?: HostResolver;
+  /** Addresses of a name for `Require forward-dns` (default: the hosts file). */
+  readonly resolveName?: NameResolver;
 }
 
 export interface RouteResult {
@@ -90,6 +97,9 @@ function isRedirectStatus(status: number): boolean {
 export class Router {
   private readonly htaccessCache = new HtaccessCache();
   private readonly resolveHost: HostResolver;
+  private readonly resolveName: NameResolver;
+  /** Parsed `Require expr` texts (parsed once; the config reader refused what does not parse). */
+  private readonly requireExprs = new Map<string, ExprNode | null>();
 
   constructor(
     readonly config: LoadedConfig,
@@ -97,13 +107,21 @@ export class Router {
     private readonly options: RouterOptions,
   ) {
     this.resolveHost = options.resolveHost ?? hostsFileResolver(fs);
+    this.resolveName = options.resolveName ?? hostsFileForward(fs);
   }
 
   /** Route one request. */
   route(req: RoutingRequest, withTrace = false): RouteResult {
     const trace: TraceStep[] | null = withTrace ? [] : null;
     const parts = this.parts(trace);
-    const created = createMainRequest(parts, req);
+    let created = createMainRequest(parts, req);
+    // mod_remoteip (post_read_request, before any access rule): the client address may come from a
+    // trusted proxy's header, per the chosen server's configuration.
+    const remoteIp = remoteIpPolicyOf(created.r.server.moduleConfig['remoteip_module'] as RemoteIpServerConf | undefined);
+    if (remoteIp && !created.failure) {
+      const clientIp = clientAddressFor(remoteIp, req.clientIp, created.r.headersIn.getJoined(remoteIp.header));
+      if (clientIp !== req.clientIp) created = createMainRequest(parts, { ...req, clientIp });
+    }
     if (created.failure) {
       trace?.push({ phase: 'read-request', text: `${created.failure.status}: ${created.failure.reason}` });
       return { decision: this.statusDecision(created.r, req, created.failure.status, created.failure.reason), trace };
@@ -295,6 +313,8 @@ export class Router {
       header: (name) => r.headersIn.get(name),
       fs: this.fs,
       resolveHost: this.resolveHost,
+      resolveName: this.resolveName,
+      evalExpr: (text) => this.evalRequireExpr(r, text),
       target: r.filename ?? `uri ${r.uri}`,
     });
     r.trace?.push({ phase: 'access', text: access.kind === 'granted' ? 'granted' : `${access.kind}: ${access.reason}` });
@@ -319,6 +339,18 @@ export class Router {
     rewriteTypeChecker(r);
     applyRequestHeaders(r);
     return CONTINUE;
+  }
+
+  /** `Require expr` through the ap_expr subset mod_rewrite's RewriteCond expr uses. */
+  private evalRequireExpr(r: RequestRec, text: string): boolean | null {
+    let node = this.requireExprs.get(text);
+    if (node === undefined) {
+      const parsed = parseExpr(text);
+      node = parsed.ok ? parsed.node : null;
+      this.requireExprs.set(text, node);
+    }
+    if (node === null) return null;
+    return evalExpr(node, { r, uri: null, perdir: null, ruleGroups: null, condGroups: null, varyThis: [], vary: [] }).value;
   }
 
   /** The handler phase: proxy, internal redirect, our handlers, or Apache's default handler. */

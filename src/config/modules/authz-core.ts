@@ -7,6 +7,8 @@
  * closed (INTERFACE.md §9). Evaluation is issue 7's.
  */
 import { parseSubnetWord, subnetErrorText } from '../../access/ip';
+import { parseExpr } from '../../rewrite/expr';
+import { requireExprText } from '../../access/require-expr';
 import { getWordConf, restOf, splitWords } from '../lexer';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import type { AuthzDirConf, RequireBlock, RequireLine } from '../records';
@@ -29,7 +31,7 @@ const PROVIDERS: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 
 /** Providers issue 7 evaluates; every other known provider fails closed. */
-const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'local', 'user', 'valid-user', 'group']);
+const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'forward-dns', 'local', 'user', 'valid-user', 'group', 'expr']);
 
 /** Providers whose argument is an ap_expr string (user_parse_config, host_parse_config …). */
 const EXPR_ARGS = new Set(['user', 'group', 'host', 'forward-dns', 'file-group']);
@@ -102,10 +104,27 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   if (negate && container.kind === 'any') {
     throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container, implicit)} directive`);
   }
-  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit };
+  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit, raw: argText };
   container.children.push({ kind: 'line', line });
   if (!EVALUATED.has(lower)) p.failClosed(`Require ${lower} cannot be evaluated by smoothgate`);
+  else if (lower === 'expr') {
+    const unsupported = requireExprUnsupported(argText);
+    if (unsupported) p.failClosed(`Require expr cannot be evaluated by smoothgate: ${unsupported}`);
+  }
   else if (EXPR_ARGS.has(lower) && argText.includes('%{')) p.failClosed(`Require ${lower} with an ap_expr argument cannot be evaluated by smoothgate`);
+}
+
+/**
+ * expr_parse_config (mod_authz_core.c) strips one pair of surrounding double quotes and parses an
+ * ap_expr. We evaluate the subset src/rewrite/expr.ts implements exactly; an expression outside it,
+ * or one that needs the authenticated user (%{REMOTE_USER}), fails closed. Returns why, or null.
+ */
+
+function requireExprUnsupported(argText: string): string | null {
+  const text = requireExprText(argText);
+  if (/REMOTE_USER/i.test(text)) return 'expressions on REMOTE_USER are not evaluated';
+  const parsed = parseExpr(text);
+  return parsed.ok ? null : parsed.reason;
 }
 
 /** Called by the walker (sections.ts) before walking a <RequireAll|Any|None> block. */

@@ -71,7 +71,6 @@ const CATALOGUE: readonly Catalogue[] = [
   { id: 'userdir_module', sourceName: 'mod_userdir.c', reason: '~user directories are not mapped by smoothgate', entries: [['UserDir', 'R', 'raw']] },
   { id: 'speling_module', sourceName: 'mod_speling.c', reason: 'spelling correction is not emulated', entries: [['CheckSpelling', 'OP', 'flag'], ['CheckCaseOnly', 'OP', 'flag'], ['CheckBasenameMatch', 'OP', 'flag']] },
   { id: 'http2_module', sourceName: 'mod_http2.c', reason: 'HTTP/2 is not offered', entries: ['H2Direct', 'H2Push', 'H2MaxSessionStreams', 'H2WindowSize', 'H2StreamMaxMemSize', 'H2ModernTLSOnly', 'H2Upgrade', 'H2CopyFiles'].map((n) => [n, 'RA', 'raw'] as Entry) },
-  { id: 'remoteip_module', sourceName: 'mod_remoteip.c', reason: 'client addresses from proxies: trustedProxies in smoothgate.yaml (issue 7 reads these)', entries: [['RemoteIPHeader', 'R'], ['RemoteIPInternalProxy', 'R', 'iterate'], ['RemoteIPTrustedProxy', 'R', 'iterate'], ['RemoteIPInternalProxyList', 'R'], ['RemoteIPTrustedProxyList', 'R'], ['RemoteIPProxiesHeader', 'R'], ['RemoteIPProxyProtocol', 'R']] },
   { id: 'mime_magic_module', sourceName: 'mod_mime_magic.c', reason: 'content sniffing is not emulated', entries: [['MimeMagicFile', 'R']] },
   { id: 'proxy_fcgi_module', sourceName: 'mod_proxy_fcgi.c', reason: 'FastCGI runs on the backend', effect: 'backend', entries: [['ProxyFCGIBackendType', 'RA'], ['ProxyFCGISetEnvIf', 'RA', 'raw']] },
   { id: 'proxy_http_module', sourceName: 'mod_proxy_http.c', reason: '', entries: [] },
