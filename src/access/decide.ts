@@ -14,7 +14,8 @@ import type { DirConfigVector } from '../config/module';
 import type { AccessCompatDirConf, AuthBasicDirConf, AuthnCoreDirConf, AuthnFileDirConf, AuthzDirConf, AuthzGroupfileDirConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import type { FsView } from '../routing/fs-view';
-import { checkPasswordFile } from './authn-file';
+import { checkPasswordFile, checkRealmHash } from './authn-file';
+import { toBinary } from '../routing/uri';
 import type { AuthnResult } from './authn-file';
 import { applyAuthz } from './authz-tree';
 import type { AuthzContext } from './authz-tree';
@@ -129,7 +130,10 @@ function authenticateBasic(ctx: Ctx): HookResult {
       result = providers ? { error: `fail closed: AuthBasicProvider ${provider} is not implemented` } : { error: 'No Authn provider configured (AH01616)' };
     } else {
       const file = input.perDir[MODULE_IDS.authnFile] as AuthnFileDirConf | undefined;
-      result = checkPasswordFile(input.fs, file?.userFile, creds.user, creds.password);
+      result =
+        basic?.digestAlgorithm === 'md5'
+          ? checkRealmHash(input.fs, file?.userFile, creds.user, toBinary(ctx.authName), creds.password)
+          : checkPasswordFile(input.fs, file?.userFile, creds.user, creds.password);
     }
     if (result !== 'userNotFound') break;
   }

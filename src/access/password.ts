@@ -2,15 +2,16 @@
  * apr-util's `apr_password_validate(passwd, hash)` (crypto/apr_passwd.c), as mod_authn_file calls it:
  * `$2a$`/`$2y$` bcrypt, `$apr1$` MD5, `{SHA}` base64 SHA-1, and everything else through the system
  * crypt(3) — on Debian libxcrypt, of which we compute traditional DES (13 characters, `htpasswd -d`),
- * `$1$` MD5-crypt and `$2b$` bcrypt. A plain-text entry (`htpasswd -p`) is DES-crypted with its first
- * two characters as salt and so never matches, as on Linux. Hash families crypt(3) knows but we do
- * not compute (`$5$`, `$6$`, yescrypt `$y$` …) are reported as unsupported: the caller answers 500
+ * `$1$` MD5-crypt, `$5$`/`$6$` SHA-crypt and `$2b$` bcrypt. A plain-text entry (`htpasswd -p`) is
+ * DES-crypted with its first two characters as salt and so never matches, as on Linux. Hash families
+ * crypt(3) knows but we do not compute (yescrypt `$y$`, scrypt `$7$` …) are reported as unsupported: the caller answers 500
  * (fail closed), never a guess. Comparisons are constant-time.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { desCrypt } from './des-crypt';
 import { md5Crypt } from './md5-crypt';
+import { shaCrypt } from './sha-crypt';
 
 export type PasswordCheck = 'match' | 'mismatch' | { readonly unsupported: string };
 
@@ -23,6 +24,21 @@ function constantTimeEqual(a: string, b: string): boolean {
     return false;
   }
   return timingSafeEqual(x, y);
+}
+
+/**
+ * bcrypt is deliberately slow (about 0.2 s at cost 10 in pure JS), APR1 and DES cost milliseconds,
+ * and the routing core is synchronous: a player fetching fragments would pay it on every request. Successful checks are remembered as an
+ * HMAC of (hash, password) under a key that lives only in this process — never the password — in a
+ * bounded map; a changed hash field is a different key. Failures are not remembered, so guessing
+ * costs what it costs in Apache.
+ */
+const VERIFIED_KEY = randomBytes(32);
+const VERIFIED_MAX = 4096;
+const verified = new Set<string>();
+
+function verifiedKey(password: Buffer, hash: string): string {
+  return createHmac('sha256', VERIFIED_KEY).update(hash, 'latin1').update('\0').update(password).digest('base64');
 }
 
 /** bcrypt over the password's bytes; bcryptjs hashes strings as UTF-8, so other bytes cannot be hashed exactly. */
@@ -40,10 +56,21 @@ function bcryptCheck(password: Buffer, hash: string): PasswordCheck {
 }
 
 /** Prefixes crypt(3) understands that smoothgate does not compute. */
-const UNSUPPORTED_CRYPT = /^\$(5|6|y|gy|7|2x|sha1|md5|3)\$|^_/;
+const UNSUPPORTED_CRYPT = /^\$(y|gy|7|2x|sha1|md5|3)\$|^_/;
 
 /** Validate `password` (the bytes the client sent) against one htpasswd hash field. */
 export function validatePassword(password: Buffer, hash: string): PasswordCheck {
+  const key = verifiedKey(password, hash);
+  if (verified.has(key)) return 'match';
+  const result = computeCheck(password, hash);
+  if (result === 'match') {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.values().next().value as string);
+    verified.add(key);
+  }
+  return result;
+}
+
+function computeCheck(password: Buffer, hash: string): PasswordCheck {
   if (/^\$2[ay]\$/.test(hash)) return bcryptCheck(password, hash);
   if (hash.startsWith('$apr1$')) return constantTimeEqual(md5Crypt(password, hash, '$apr1$'), hash) ? 'match' : 'mismatch';
   if (hash.startsWith('{SHA}')) {
@@ -53,6 +80,10 @@ export function validatePassword(password: Buffer, hash: string): PasswordCheck 
   // crypt(3) from here on.
   if (hash.startsWith('$2b$')) return bcryptCheck(password, hash);
   if (hash.startsWith('$1$')) return constantTimeEqual(md5Crypt(password, hash, '$1$'), hash) ? 'match' : 'mismatch';
+  if (hash.startsWith('$5$') || hash.startsWith('$6$')) {
+    const computed = shaCrypt(password, hash);
+    return computed !== null && constantTimeEqual(computed, hash) ? 'match' : 'mismatch';
+  }
   const unsupported = hash.match(UNSUPPORTED_CRYPT);
   if (unsupported) return { unsupported: `crypt(3) hash family ${unsupported[0]} is not implemented` };
   if (hash.startsWith('$')) return 'mismatch'; // crypt fails on an unknown prefix: apr reports a mismatch

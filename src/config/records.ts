@@ -275,6 +275,8 @@ export interface AuthnCoreDirConf {
 export interface AuthBasicDirConf {
   providers: string[] | undefined;
   authoritative: boolean | undefined;
+  /** Added: AuthBasicUseDigestAlgorithm (undefined: inherit; default off). */
+  digestAlgorithm?: 'md5' | 'off';
 }
 
 /** mod_authn_file: AuthUserFile (ServerRoot-relative resolved). */

@@ -44,7 +44,11 @@ export const authBasicModule: ModuleDef<unknown, AuthBasicDirConf> = {
   id: 'auth_basic_module',
   sourceName: 'mod_auth_basic.c',
   createDirConfig: () => ({ providers: undefined, authoritative: undefined }),
-  mergeDirConfig: (base, add) => ({ providers: add.providers ?? base.providers, authoritative: add.authoritative ?? base.authoritative }),
+  mergeDirConfig: (base, add) => ({
+    providers: add.providers ?? base.providers,
+    authoritative: add.authoritative ?? base.authoritative,
+    digestAlgorithm: add.digestAlgorithm ?? base.digestAlgorithm,
+  }),
   directives: [
     directive<unknown, AuthBasicDirConf>('AuthBasicProvider', AUTH, 'iterate', 'specify the auth providers for a directory or location', (p: CmdParms, dir, _s, [v]) => {
       const name = (v as string).toLowerCase();
@@ -57,7 +61,11 @@ export const authBasicModule: ModuleDef<unknown, AuthBasicDirConf> = {
       dir.authoritative = v === 'on';
     }),
     ignored('AuthBasicFake', AUTH, 'take12', 'AuthBasicFake is not emulated'),
-    ignored('AuthBasicUseDigestAlgorithm', AUTH, 'take1', 'AuthBasicUseDigestAlgorithm is not emulated'),
+    directive<unknown, AuthBasicDirConf>('AuthBasicUseDigestAlgorithm', AUTH, 'take1', "Set to 'MD5' to use the auth provider's authentication check for digest auth", (_p, dir, _s, [v]) => {
+      const lower = (v as string).toLowerCase();
+      if (lower !== 'md5' && lower !== 'off') throw fail(`Invalid algorithm in AuthBasicUseDigestAlgorithm: ${v}`);
+      dir.digestAlgorithm = lower;
+    }),
   ],
 };
 
