@@ -25,6 +25,8 @@ export interface DirectiveContexts {
   readonly server: boolean;
   readonly sections: boolean;
   readonly override?: OverrideClass | 'All';
+  /** A second class that also admits the directive (<Limit> is OR_LIMIT | OR_AUTHCFG in core.c). */
+  readonly alsoOverride?: OverrideClass;
 }
 
 /** How the argument text is split (Apache's cmd_how). */

@@ -300,7 +300,38 @@ export class Router {
     applySetEnvIf(r, r.perDirConfig);
 
     // Access control (mod_access_compat, mod_authz_core, mod_auth_basic …: src/access/decide.ts);
-    // scopes we cannot evaluate fail closed (INTERFACE.md §9).
+    // scopes we cannot evaluate fail closed (INTERFACE.md §9). Like ap_process_request_internal, an
+    // internal redirect or sub-request whose merged configuration is the very one its previous/main
+    // request passed with is not checked again (merges are memoised by identity, as Apache's walk
+    // caches reuse their merged vectors).
+    if ((r.prev !== null && r.prev.perDirConfig === r.perDirConfig) || (r.main !== null && r.main.perDirConfig === r.perDirConfig)) {
+      r.trace?.push({ phase: 'access', text: 'same configuration as the request that passed: not checked again' });
+    } else {
+      const refused = this.checkAccess(r);
+      if (refused) return refused;
+    }
+
+    // type_checker: mod_mime.
+    mimeTypeChecker(r);
+
+    // fixups, in hook order.
+    coreOverrideType(r);
+    const rewritten = this.rewriteOutcome(r, rewriteFixup(r));
+    if (rewritten?.kind === 'status') return rewritten;
+    const canon = proxyFixup(r);
+    if (canon.kind === 'status') return canon;
+    const redirected = aliasFixupRedirect(r);
+    if (redirected.kind === 'status') return redirected;
+    applySetEnv(r);
+    const dir = dirFixups(r, this.subRequester);
+    if (dir.kind === 'status') return dir;
+    rewriteTypeChecker(r);
+    applyRequestHeaders(r);
+    return CONTINUE;
+  }
+
+  /** The access step: null when granted, else the status to answer. */
+  private checkAccess(r: RequestRec): PhaseOutcome | null {
     const core = r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined;
     if (core?.failClosed) return { kind: 'status', status: 500, reason: `fail closed: ${core.failClosed}` };
     const access = decideAccess({
@@ -321,24 +352,7 @@ export class Router {
     if (access.kind === 'forbidden') return { kind: 'status', status: 403, reason: access.reason };
     if (access.kind === 'unauthorized') return { kind: 'status', status: 401, reason: access.reason, challenge: access.challenge };
     if (access.kind === 'error') return { kind: 'status', status: 500, reason: access.reason };
-
-    // type_checker: mod_mime.
-    mimeTypeChecker(r);
-
-    // fixups, in hook order.
-    coreOverrideType(r);
-    const rewritten = this.rewriteOutcome(r, rewriteFixup(r));
-    if (rewritten?.kind === 'status') return rewritten;
-    const canon = proxyFixup(r);
-    if (canon.kind === 'status') return canon;
-    const redirected = aliasFixupRedirect(r);
-    if (redirected.kind === 'status') return redirected;
-    applySetEnv(r);
-    const dir = dirFixups(r, this.subRequester);
-    if (dir.kind === 'status') return dir;
-    rewriteTypeChecker(r);
-    applyRequestHeaders(r);
-    return CONTINUE;
+    return null;
   }
 
   /** `Require expr` through the ap_expr subset mod_rewrite's RewriteCond expr uses. */
