@@ -9,6 +9,7 @@ import {
   NOT_IN_DIR_CONTEXT,
   NOT_IN_LIMIT,
   NOT_IN_LOCATION,
+  OR_AUTHCFG,
   SECTION_OVERRIDE,
   SERVER_OVERRIDE,
   checkCmdContext,
@@ -22,6 +23,7 @@ import type { Scope, WalkShared } from './scope';
 import type { ConfigNode } from './tree';
 import { contextFacts, coreRecord, directiveError, walkNodes } from './walker';
 import { authzSectionEnter, authzSectionLeave } from './modules/authz-core';
+import { limitNestingError } from '../access/methods';
 import { createServerConf } from './server-conf';
 
 /** ap_count_dirs: the number of '/' in the text ('/' itself counts 0 for <Directory />). */
@@ -231,6 +233,8 @@ function limitSection(node: ConfigNode, name: string, scope: Scope, shared: Walk
     }
     methods.push(method);
   }
+  const nesting = limitNestingError(scope.limit, methods, except, name);
+  if (nesting) throw directiveError('SG_ERR_CONFIG_SECTION', nesting, node);
   const inner: Scope = { ...scope, limit: { methods, except, parent: scope.limit }, sectionChain: [...scope.sectionChain, 'limit'] };
   walkNodes(node.children ?? [], inner, shared);
 }
@@ -243,7 +247,8 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
   const kind = name === '<RequireAll' ? 'all' : name === '<RequireAny' ? 'any' : 'none';
   const enterError = authzSectionEnter(record, kind, name);
   if (enterError) throw directiveError('SG_ERR_CONFIG_SECTION', enterError, node);
-  const inner: Scope = { ...scope, sectionNames: [...scope.sectionNames, name] };
+  // add_authz_section walks its contents with cmd->override = OR_AUTHCFG: only AuthConfig directives.
+  const inner: Scope = { ...scope, override: OR_AUTHCFG, sectionNames: [...scope.sectionNames, name] };
   try {
     walkNodes(node.children ?? [], inner, shared);
   } finally {
