@@ -187,7 +187,7 @@ export type DirConfigVector = Readonly<Record<string, unknown>>;
 
 /** A <Directory>, <Files>, <Location> (or Match) or <If> section, compiled. */
 export interface SectionConf {
-  readonly kind: 'directory' | 'files' | 'location' | 'if';
+  readonly kind: 'directory' | 'files' | 'location' | 'if' | 'proxy';
   /** Path or pattern text as written (a non-regex directory path is canonical and ends in '/'). */
   readonly path: string;
   /** Compiled pattern for the regex forms and the `~` forms. */
@@ -215,6 +215,8 @@ export interface ServerConf {
   readonly filesSections: SectionConf[]; // top-level <Files>/<FilesMatch>
   readonly locationSections: SectionConf[]; // <Location>/<LocationMatch>
   readonly ifSections: SectionConf[];
+  /** <Proxy>/<ProxyMatch> in config order (mod_proxy's sec_proxy; a vhost's follow the main server's). */
+  readonly proxySections?: SectionConf[];
 }
 
 /** The whole loaded configuration. */

@@ -117,6 +117,9 @@ export function walkSection(node: ConfigNode, reg: RegisteredDirective, scope: S
     case '<RequireAny':
     case '<RequireNone':
       return requireSection(node, name, reg, scope, shared);
+    case '<Proxy':
+    case '<ProxyMatch':
+      return proxySection(node, name, scope, shared);
     default:
       return unsupportedSection(node, name, scope, shared);
   }
@@ -257,7 +260,37 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
   }
 }
 
-/** <Proxy>, <ProxyMatch>, <AuthnProviderAlias>, <AuthzProviderAlias>: checked, not emulated. */
+/**
+ * <Proxy>/<ProxyMatch> (modules/proxy/mod_proxy.c proxysection): the first word is the URL pattern
+ * (a leading "proxy:" is dropped; ProxyMatch compiles a regex); the contents form a per-dir vector
+ * that proxy_walk merges for proxied requests (src/routing/router.ts). Worker parameters after the
+ * URL are not emulated.
+ */
+function proxySection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
+  const message = checkCmdContext(name, contextFacts(scope), NOT_IN_DIR_CONTEXT);
+  if (message) throw directiveError('SG_ERR_CONFIG_CONTEXT', message, node);
+  const argText = sectionArgText(node.args);
+  if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
+  const cursor = { text: argText, pos: 0 };
+  let path = getWordConf(cursor);
+  if (path.toLowerCase().startsWith('proxy:')) path = path.slice(6);
+  let regex: RegExp | null = null;
+  if (name === '<ProxyMatch') {
+    regex = compileApacheRegex(path, false);
+    if (!regex) throw directiveError('SG_ERR_CONFIG_REGEX', 'Regex could not be compiled', node);
+  }
+  const vector = sectionVector(path, shared);
+  walkNodes(node.children ?? [], childScope(scope, { vector, context: 'location', name, path, pathIsRegex: regex !== null, override: SECTION_OVERRIDE }), shared);
+  const section: SectionConf = { kind: 'proxy', path, regex, components: countDirs(path), config: vector, where: node.where };
+  const list = scope.server.proxySections as SectionConf[] | undefined;
+  if (list) list.push(section);
+  else (scope.server as { proxySections?: SectionConf[] }).proxySections = [section];
+  if (restOf(cursor) !== '') {
+    shared.notes.push({ kind: 'ignored', directive: name, reason: 'worker parameters on <Proxy> are not emulated', where: node.where, scope: scope.path });
+  }
+}
+
+/** <AuthnProviderAlias>, <AuthzProviderAlias>: checked, not emulated (fail closed in their scope). */
 function unsupportedSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
   if (sectionArgText(node.args) === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
   const vector = sectionVector(null, shared);

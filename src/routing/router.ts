@@ -27,6 +27,7 @@ import type { RequestRec, RoutingServices, SubRequestResult, TraceStep } from '.
 import { createInternalRedirect, createMainRequest, createSubRequest } from './request-factory';
 import type { NewRequestParts, RequestFailure } from './request-factory';
 import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
+import { proxyWalk } from './proxy-walk';
 import type { WalkContext } from './walks';
 import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
 import { acceptPathInfo, coreOverrideType, mimeTypeChecker } from './phases/mime';
@@ -278,8 +279,8 @@ export class Router {
     const ctx = this.walkContext(r);
     const filename = r.filename ?? '';
     if (filename.startsWith('proxy:')) {
-      // mod_proxy's map_to_storage: no directory walk for proxied URLs.
-      r.perDirConfig = r.server.lookupDefaults;
+      // mod_proxy's map_to_storage: no directory walk for proxied URLs; <Proxy> sections instead.
+      r.perDirConfig = proxyWalk(r.server, r.server.lookupDefaults, filename.slice('proxy:'.length));
     } else if (filename.startsWith('redirect:')) {
       r.perDirConfig = r.server.lookupDefaults;
     } else {
