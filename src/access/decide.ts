@@ -11,7 +11,7 @@
  * and often a secret itself.
  */
 import type { DirConfigVector } from '../config/module';
-import type { AccessCompatDirConf, AuthBasicDirConf, AuthnCoreDirConf, AuthnFileDirConf, AuthzDirConf, AuthzGroupfileDirConf } from '../config/records';
+import type { AccessCompatDirConf, AuthBasicDirConf, AuthnCoreDirConf, AuthnFileDirConf, AuthzDirConf, AuthzGroupfileDirConf, SslDirConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import type { FsView } from '../routing/fs-view';
 import { checkPasswordFile, checkRealmHash } from './authn-file';
@@ -30,6 +30,8 @@ export interface AccessInput {
   /** REMOTE_ADDR as the rules see it (the TCP peer, or mod_remoteip's choice: ./remote-ip.ts). */
   readonly clientIp: string;
   readonly localIp: string;
+  /** The request came over TLS (SSLRequireSSL). */
+  readonly isHttps: boolean;
   readonly env: ReadonlyMap<string, string>;
   /** The first value of a request header (apr_table_get), binary string. */
   header(name: string): string | undefined;
@@ -171,9 +173,15 @@ export function decideAccess(input: AccessInput): AccessDecision {
   const compatLoaded = input.loadedModules.has(MODULE_IDS.accessCompat);
   const compat = compatLoaded ? (input.perDir[MODULE_IDS.accessCompat] as AccessCompatDirConf | undefined) : undefined;
   const satisfy = compatLoaded ? satisfyFor(compat, input.method) : 'nospec';
-  const compatOk = compatAllows(compat, { method: input.method, clientIp: input.clientIp, env: input.env, resolveHost: input.resolveHost });
+  // access_checker hooks (run all): mod_ssl's SSLRequireSSL and mod_access_compat.
+  const ssl = input.loadedModules.has(MODULE_IDS.ssl) ? (input.perDir[MODULE_IDS.ssl] as SslDirConf | undefined) : undefined;
+  const sslOk = ssl?.requireSsl !== true || input.isHttps;
+  const compatOk = sslOk && compatAllows(compat, { method: input.method, clientIp: input.clientIp, env: input.env, resolveHost: input.resolveHost });
   if (satisfy === 'any' && compatOk) return { kind: 'granted', user: null };
-  if (satisfy !== 'any' && !compatOk) return { kind: 'forbidden', reason: `client denied by server configuration: ${input.target} (AH01797)` };
+  if (satisfy !== 'any' && !compatOk) {
+    const reason = sslOk ? `client denied by server configuration: ${input.target} (AH01797)` : `access to ${input.target} failed, reason: SSL connection required (AH02219)`;
+    return { kind: 'forbidden', reason };
+  }
 
   // access_checker_ex: mod_authz_core without a user.
   const authzLoaded = input.loadedModules.has(MODULE_IDS.authzCore);

@@ -314,6 +314,11 @@ export interface AccessCompatDirConf {
   satisfies?: Array<{ readonly value: 'all' | 'any'; readonly limit: LimitScope | null }>;
 }
 
+/** mod_ssl's access part: SSLRequireSSL (undefined: inherit, default off). */
+export interface SslDirConf {
+  requireSsl: boolean | undefined;
+}
+
 // ---- mod_filter (AddOutputFilterByType lives here in 2.4) -----------------------------------
 
 export interface FilterDirConf {
@@ -383,4 +388,5 @@ export const MODULE_IDS = {
   authnFile: 'authn_file_module',
   authzGroupfile: 'authz_groupfile_module',
   accessCompat: 'access_compat_module',
+  ssl: 'ssl_module',
 } as const;

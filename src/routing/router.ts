@@ -341,6 +341,7 @@ export class Router {
       method: r.method,
       clientIp: r.connection.clientIp,
       localIp: r.connection.localIp,
+      isHttps: r.isHttps,
       env: r.env,
       header: (name) => r.headersIn.get(name),
       fs: this.fs,

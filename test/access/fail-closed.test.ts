@@ -27,6 +27,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'Require expr with a file test', body: '  Require expr "-f %{REQUEST_FILENAME}"\n', reason: /expr/ },
   { name: 'Require expr on REMOTE_USER', body: '  Require expr "%{REMOTE_USER} == \'bob\'"\n', reason: /REMOTE_USER/ },
   { name: 'Require user with an ap_expr argument', body: '  AuthType Basic\n  AuthName "x"\n  AuthUserFile "@ROOT@/users"\n  Require user %{HTTP:X-User}\n', reason: /expr/ },
+  { name: 'SSLRequire (mod_ssl)', modules: [...ACCESS_MODULES, '+socache_shmcb', '+ssl'], body: '  SSLRequire %{SSL_CLIENT_S_DN_O} eq "Example"\n', reason: /SSLRequire/ },
+  { name: 'SSLVerifyClient require', modules: [...ACCESS_MODULES, '+socache_shmcb', '+ssl'], body: '  SSLVerifyClient require\n', reason: /SSLVerifyClient/ },
   { name: '<If> holding Require', body: '  <If "%{HTTP_HOST} == \'www.example.com\'">\n    Require all denied\n  </If>\n', reason: /If/ },
 ];
 
