@@ -1,14 +1,14 @@
 /**
  * Password and group files read at request time (mod_authn_file, mod_authz_groupfile open them on
- * every request). We read them through the routing core's FsView and keep the parsed form per path
- * while the file's identity (inode, size, mtime) is unchanged, so an edited file is picked up on the
- * next request without a reload.
+ * every request). We read them through the routing core's FsView (whose production form caches by
+ * path and mtime) and keep the parsed form per path while the text is unchanged, so an edited file
+ * is picked up on the next request without a reload, and an unchanged one is not parsed again.
  */
 import type { FsView } from '../routing/fs-view';
 import { toBinary } from '../routing/uri';
 
 interface Entry<T> {
-  readonly key: string;
+  readonly text: string;
   readonly value: T;
 }
 
@@ -20,17 +20,14 @@ export class ParsedFileCache<T> {
   constructor(private readonly parse: (binaryText: string) => T, private readonly maxEntries = 256) {}
 
   read(fs: FsView, path: string): ReadOutcome<T> {
-    const info = fs.stat(path);
-    if (info === null) return { ok: false, reason: 'missing' };
-    const key = `${info.ino}:${info.sizeBytes}:${info.mtimeMs}`;
-    const cached = this.entries.get(path);
-    if (cached && cached.key === key) return { ok: true, value: cached.value };
     const text = fs.readText(path);
     if (text === null) return { ok: false, reason: 'missing' };
     if (text === 'unreadable') return { ok: false, reason: 'unreadable' };
+    const cached = this.entries.get(path);
+    if (cached && cached.text === text) return { ok: true, value: cached.value };
     const value = this.parse(toBinary(text));
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(path, { key, value });
+    this.entries.set(path, { text, value });
     return { ok: true, value };
   }
 }
