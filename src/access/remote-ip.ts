@@ -11,8 +11,9 @@
  * fails stops the walk and the last accepted address is the client.
  *
  * smoothgate.yaml's `trustedProxies` means `RemoteIPHeader X-Forwarded-For` plus
- * `RemoteIPInternalProxy <each CIDR>`: `trustedProxiesPolicy()` builds that policy and
- * `clientAddressFor()` applies a policy to one request; `serve` calls them before routing.
+ * `RemoteIPInternalProxy <each CIDR>`: `trustedProxiesPolicy()` builds that policy; `serve` passes it
+ * as the Router's `trustedProxies` option (and the TCP peer as the request's clientIp), and the
+ * routing core applies it — or the server's own RemoteIP* directives — with `clientAddressFor()`.
  */
 import { isIP } from 'node:net';
 import type { Subnet } from './ip';

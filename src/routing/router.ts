@@ -16,6 +16,7 @@ import type { HostResolver, NameResolver } from '../access/host';
 import { evalExpr, parseExpr } from '../rewrite/expr';
 import type { ExprNode } from '../rewrite/expr';
 import { clientAddressFor } from '../access/remote-ip';
+import type { RemoteIpPolicy } from '../access/remote-ip';
 import { remoteIpPolicyOf } from '../config/modules/remoteip';
 import type { RemoteIpServerConf } from '../config/modules/remoteip';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
@@ -50,6 +51,12 @@ export interface RouterOptions {
   readonly resolveHost?: HostResolver;
   /** Addresses of a name for `Require forward-dns` (default: the hosts file). */
   readonly resolveName?: NameResolver;
+  /**
+   * smoothgate.yaml's `trustedProxies` as a policy (src/access/remote-ip.ts `trustedProxiesPolicy`):
+   * which peers' X-Forwarded-For is believed. A server's own mod_remoteip configuration
+   * (RemoteIPHeader …) takes precedence. `RoutingRequest.clientIp` must be the TCP peer.
+   */
+  readonly trustedProxies?: RemoteIpPolicy | null;
 }
 
 export interface RouteResult {
@@ -118,7 +125,8 @@ export class Router {
     let created = createMainRequest(parts, req);
     // mod_remoteip (post_read_request, before any access rule): the client address may come from a
     // trusted proxy's header, per the chosen server's configuration.
-    const remoteIp = remoteIpPolicyOf(created.r.server.moduleConfig['remoteip_module'] as RemoteIpServerConf | undefined);
+    const remoteIp =
+      remoteIpPolicyOf(created.r.server.moduleConfig['remoteip_module'] as RemoteIpServerConf | undefined) ?? this.options.trustedProxies ?? null;
     if (remoteIp && !created.failure) {
       const clientIp = clientAddressFor(remoteIp, req.clientIp, created.r.headersIn.getJoined(remoteIp.header));
       if (clientIp !== req.clientIp) created = createMainRequest(parts, { ...req, clientIp });

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { clientAddressFor, trustedProxiesPolicy } from '../../src/access/remote-ip';
 import { parseSubnetWord } from '../../src/access/ip';
 import type { Subnet } from '../../src/access/ip';
+import { NodeFsView } from '../../src/fs/node-fs-view';
+import { Router } from '../../src/routing/router';
+import { dir, loadCase } from './harness';
 
 const subnet = (w: string) => parseSubnetWord(w) as Subnet;
 
@@ -32,4 +35,20 @@ test('RemoteIPTrustedProxy: an external proxy may not present private or loopbac
   assert.equal(clientAddressFor(policy, '192.0.2.10', 'fe80::1'), '192.0.2.10');
   assert.equal(clientAddressFor(policy, '192.0.2.10', '2001:db8::7'), '2001:db8::7');
   assert.equal(clientAddressFor(policy, '192.0.2.10', '203.0.113.5'), '203.0.113.5');
+});
+
+test('the Router applies trustedProxies to the peer before any access rule', () => {
+  const conf = dir('  Require ip 203.0.113.5\n');
+  const loaded = loadCase({ conf });
+  try {
+    const base = { method: 'GET', rawTarget: '/a.txt', protocol: 'HTTP/1.1', clientPort: 1, localIp: '127.0.0.1', localPort: 80, isHttps: false };
+    const headers: Array<[string, string]> = [['Host', 'www.example.com'], ['X-Forwarded-For', '203.0.113.5']];
+    const trusting = new Router(loaded.config, new NodeFsView(), { installedHandlers: new Set(), trustedProxies: trustedProxiesPolicy(['127.0.0.1']) });
+    assert.equal(trusting.decide({ ...base, headers, clientIp: '127.0.0.1' }).status, 200);
+    assert.equal(trusting.decide({ ...base, headers, clientIp: '127.0.0.2' }).status, 403, 'a peer that is not a proxy is not believed');
+    const plain = new Router(loaded.config, new NodeFsView(), { installedHandlers: new Set() });
+    assert.equal(plain.decide({ ...base, headers, clientIp: '127.0.0.1' }).status, 403, 'without trustedProxies the header is ignored');
+  } finally {
+    loaded.dispose();
+  }
 });
