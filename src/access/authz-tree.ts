@@ -47,6 +47,14 @@ function hasExpression(args: readonly string[]): boolean {
   return args.some((a) => a.includes('%{'));
 }
 
+/**
+ * A configured name against the user's bytes. httpd.conf text reaches us as Unicode, .htaccess text
+ * as bytes (binary string): accept either spelling of the same name (strcmp in Apache).
+ */
+function sameName(configured: string, user: string): boolean {
+  return configured === user || toBinary(configured) === user;
+}
+
 /** One provider's check_authorization. */
 function checkProvider(line: RequireLine, ctx: AuthzContext): AuthzStatus {
   const args = line.args;
@@ -106,14 +114,14 @@ function checkProvider(line: RequireLine, ctx: AuthzContext): AuthzStatus {
     case 'user':
       if (ctx.user === null) return 'deniedNoUser';
       if (hasExpression(args)) return { error: `Require user with an expression is not evaluated (${where(line)})` };
-      return args.some((a) => toBinary(a) === ctx.user) ? 'granted' : 'denied';
+      return args.some((a) => sameName(a, ctx.user!)) ? 'granted' : 'denied';
     case 'group': {
       if (ctx.user === null) return 'deniedNoUser';
       if (hasExpression(args)) return { error: `Require group with an expression is not evaluated (${where(line)})` };
       if (ctx.groupFile === undefined) return 'denied'; // AH01664: no group file configured
       const groups = groupsOfUser(ctx.fs, ctx.groupFile, ctx.user);
       if (groups === null || groups.size === 0) return 'denied'; // AH01665 / AH01666
-      return args.some((g) => groups.has(toBinary(g))) ? 'granted' : 'denied';
+      return args.some((g) => groups.has(toBinary(g)) || groups.has(g)) ? 'granted' : 'denied';
     }
     default:
       return { error: `Require ${line.provider} cannot be evaluated by smoothgate (${where(line)})` };

@@ -5,7 +5,6 @@
  * is picked up on the next request without a reload, and an unchanged one is not parsed again.
  */
 import type { FsView } from '../routing/fs-view';
-import { toBinary } from '../routing/uri';
 
 interface Entry<T> {
   readonly text: string;
@@ -25,7 +24,8 @@ export class ParsedFileCache<T> {
     if (text === 'unreadable') return { ok: false, reason: 'unreadable' };
     const cached = this.entries.get(path);
     if (cached && cached.text === text) return { ok: true, value: cached.value };
-    const value = this.parse(toBinary(text));
+    // The FsView returns file contents as a binary string (one char per byte), like header values.
+    const value = this.parse(text);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(path, { text, value });
     return { ok: true, value };

@@ -67,11 +67,25 @@ function authTypeOf(input: AccessInput): string | null {
   return type === undefined || type.toLowerCase() === 'none' ? null : type;
 }
 
-/** ap_note_auth_failure: only mod_auth_basic answers, for AuthType Basic. */
+/** ap_escape_quotes (server/util.c): a backslash before every '"' that has none. */
+function escapeQuotes(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\' && i + 1 < text.length) {
+      out += ch + text[i + 1]!;
+      i++;
+    } else out += ch;
+  }
+  return out;
+}
+
+/** ap_note_auth_failure: only mod_auth_basic answers, for AuthType Basic; ap_auth_name escapes quotes. */
 function challengeFor(ctx: Ctx): string | null {
   if (!ctx.input.loadedModules.has(MODULE_IDS.authBasic)) return null;
   if (ctx.authType === null || ctx.authType.toLowerCase() !== 'basic') return null;
-  return `Basic realm="${ctx.authName ?? ''}"`;
+  return `Basic realm="${escapeQuotes(ctx.authName ?? '')}"`;
 }
 
 function authzContext(ctx: Ctx, user: string | null): AuthzContext {
