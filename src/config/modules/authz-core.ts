@@ -101,7 +101,7 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   const args = splitWords(argText);
   checkProviderArgs(lower, args);
   const { container, implicit } = currentContainer(dir);
-  if (negate && container.kind === 'any') {
+  if (negate && container.kind !== 'all') {
     throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container, implicit)} directive`);
   }
   const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit, raw: argText };
@@ -158,7 +158,7 @@ export function authzSectionLeave(record: unknown, name: string, inHtaccess = fa
   if (block.children.length === 0) return `${sectionLabel(block.kind)} directive contains no authorization directives`;
   if (!inHtaccess && onlyNegative(block)) return `${sectionLabel(block.kind)} directive contains only negative authorization directives (AH01624)`;
   const { container: parent, implicit } = currentContainer(dir);
-  if (block.kind === 'none' && parent.kind === 'any') {
+  if (block.kind === 'none' && parent.kind !== 'all') {
     return `${name}> directive has no effect in ${describe(parent, implicit)} directive`;
   }
   if (block.kind !== 'none' && block.kind === parent.kind) parent.children.push(...block.children); // associative
