@@ -13,6 +13,8 @@
 import type { DirConfigVector } from '../config/module';
 import type { AccessCompatDirConf, AuthBasicDirConf, AuthnCoreDirConf, AuthnFileDirConf, AuthzDirConf, AuthzGroupfileDirConf, SslDirConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
+import { SgError } from '../errors';
+import type { ErrorCode } from '../errors';
 import type { FsView } from '../routing/fs-view';
 import { checkPasswordFile, checkRealmHash } from './authn-file';
 import { toBinary } from '../routing/uri';
@@ -176,8 +178,17 @@ function declDie(result: HookResult, phase: string, target: string): AccessDecis
   return result;
 }
 
-/** The whole access step of ap_process_request_internal. */
+const CODES = { forbidden: 'SG_ERR_ACCESS_FORBIDDEN', unauthorized: 'SG_ERR_ACCESS_UNAUTHORIZED', error: 'SG_ERR_ACCESS_ERROR' } as const;
+
+/** The whole access step of ap_process_request_internal; reasons carry their catalogue code. */
 export function decideAccess(input: AccessInput): AccessDecision {
+  const decision = decideAccessUncoded(input);
+  if (decision.kind === 'granted') return decision;
+  const code: ErrorCode = CODES[decision.kind];
+  return { ...decision, reason: `${code}: ${new SgError(code, { reason: decision.reason }).message}` };
+}
+
+function decideAccessUncoded(input: AccessInput): AccessDecision {
   const authn = input.perDir[MODULE_IDS.authnCore] as AuthnCoreDirConf | undefined;
   const ctx: Ctx = {
     input,

@@ -16,6 +16,7 @@
  * routing core applies it — or the server's own RemoteIP* directives — with `clientAddressFor()`.
  */
 import { isIP } from 'node:net';
+import { SgError } from '../errors';
 import type { Subnet } from './ip';
 import { clientAddress, parseSubnetWord, subnetTest } from './ip';
 
@@ -37,7 +38,7 @@ export function trustedProxiesPolicy(cidrs: readonly string[], header = 'X-Forwa
   if (cidrs.length === 0) return null;
   const proxies = cidrs.map((c) => {
     const subnet = parseSubnetWord(c);
-    if (typeof subnet === 'string') throw new Error(`trustedProxies: '${c}' is not an address or CIDR`);
+    if (typeof subnet === 'string') throw new SgError('SG_ERR_ACCESS_TRUSTED_PROXY', { value: c });
     return { subnet, internal: true };
   });
   return { header, proxies };
