@@ -11,6 +11,7 @@ import type { LoadedConfig } from '../config/module';
 import type { CoreDirConf, CoreServerConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import { decideAccess } from '../access/decide';
+import { SgError } from '../errors';
 import { hostsFileForward, hostsFileResolver } from '../access/host';
 import type { HostResolver, NameResolver } from '../access/host';
 import { evalExpr, parseExpr } from '../rewrite/expr';
@@ -342,7 +343,10 @@ export class Router {
   /** The access step: null when granted, else the status to answer. */
   private checkAccess(r: RequestRec): PhaseOutcome | null {
     const core = r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined;
-    if (core?.failClosed) return { kind: 'status', status: 500, reason: `fail closed: ${core.failClosed}` };
+    if (core?.failClosed) {
+      const reason = new SgError('SG_ERR_ROUTING_FAIL_CLOSED', { reason: core.failClosed }).message;
+      return { kind: 'status', status: 500, reason: `SG_ERR_ROUTING_FAIL_CLOSED: ${reason}` };
+    }
     const access = decideAccess({
       perDir: r.perDirConfig,
       loadedModules: r.config.loadedModules,
