@@ -33,8 +33,21 @@ export interface AuthzContext {
   readonly evalExpr: (text: string) => boolean | null;
 }
 
+/** Whether any line of a block stands inside <Limit>/<LimitExcept> (remembered per loaded block). */
+const limitedBlocks = new WeakMap<RequireBlock, boolean>();
+
+function hasLimits(block: RequireBlock): boolean {
+  let known = limitedBlocks.get(block);
+  if (known === undefined) {
+    known = block.kind === 'line' ? !!block.line.limit : block.children.some(hasLimits);
+    limitedBlocks.set(block, known);
+  }
+  return known;
+}
+
 /** A container's methods are the union of its lines' (add_authz_provider/section: limited |=). */
 function covers(block: RequireBlock, method: string): boolean {
+  if (!hasLimits(block)) return true;
   if (block.kind === 'line') return limitCovers(block.line.limit, method);
   return block.children.some((c) => covers(c, method));
 }

@@ -14,6 +14,7 @@ export function methodKey(method: string): string {
 
 /** Whether a directive written under `limit` applies to `method` (null: outside any <Limit>). */
 export function limitCovers(limit: LimitScope | null | undefined, method: string): boolean {
+  if (!limit) return true;
   const key = methodKey(method);
   for (let scope: LimitScope | null | undefined = limit; scope; scope = scope.parent) {
     const listed = scope.methods.some((m) => methodKey(m) === key);
