@@ -22,8 +22,8 @@ export interface Subnet {
 export type SubnetError = 'EINVAL' | 'EBADIP' | 'EBADMASK';
 
 function v4Word(text: string): number | null {
-  // apr_inet_pton(AF_INET): exactly four decimal octets 0..255.
-  if (!/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(text)) return null;
+  // apr_inet_pton(AF_INET) (BIND's inet_pton4): exactly four decimal octets, each at most 255.
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(text)) return null;
   let word = 0;
   for (const part of text.split('.')) {
     const n = Number(part);
@@ -35,7 +35,8 @@ function v4Word(text: string): number | null {
 
 /** 8 16-bit words of an IPv6 literal (embedded dotted quad allowed), or null. */
 function v6Words(text: string): number[] | null {
-  if (!isIPv6(text)) return null;
+  // apr_inet_pton(AF_INET6) knows no zone index ("%eth0").
+  if (text.includes('%') || !isIPv6(text)) return null;
   let t = text;
   const tail: number[] = [];
   const dotted = t.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
@@ -117,10 +118,9 @@ export function parseSubnet(ip: string, maskText: string | null): Subnet | Subne
       sub = [v4];
       mask = [0xffffffff];
     } else {
+      // parse_ip: a partial address is a network only without a mask.
       if (maskText !== null) return 'EBADIP';
-      const net = parseNetwork(ip);
-      if (typeof net === 'string') return net;
-      return net;
+      return parseNetwork(ip);
     }
   }
   if (maskText !== null) {
