@@ -2,8 +2,9 @@
  * The oracle starts Apache as root and Apache drops to `www-data` (shared/tools/rewrite-oracle
  * README), so a case file written with a mode that withholds "other" read permission (`"mode":
  * "0600"`) cannot be opened by it: an unreadable AuthUserFile is a 500, an unreadable .htaccess a
- * 403. When `conformance` itself runs as root it would read such files; this FsView makes it see
- * what the unprivileged server user sees (files are owned by root, so only the "other" bits count).
+ * 403. The corpora's `expected` values come from such a run, so `conformance` sees the case files
+ * as that unprivileged user does, whoever runs it: the files belong to the runner, so only the
+ * "other" permission bits count.
  */
 import type { FileInfo, FsView } from '../routing/fs-view';
 
@@ -25,7 +26,7 @@ export class ServerUserFsView implements FsView {
   }
 }
 
-/** The FsView a conformance run should use: the server user's view when we run as root. */
+/** The FsView a conformance run uses: the oracle's server user's view of the case files. */
 export function conformanceFsView(inner: FsView): FsView {
-  return typeof process.getuid === 'function' && process.getuid() === 0 ? new ServerUserFsView(inner) : inner;
+  return new ServerUserFsView(inner);
 }
