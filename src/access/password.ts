@@ -41,11 +41,20 @@ function verifiedKey(password: Buffer, hash: string): string {
   return createHmac('sha256', VERIFIED_KEY).update(hash, 'latin1').update('\0').update(password).digest('base64');
 }
 
+/**
+ * The highest bcrypt cost we compute. The routing core runs on the event loop and pure-JS bcrypt
+ * doubles with each step (about 0.2 s at 10, 3 s at 14): a higher cost would let any client stall
+ * every request with wrong passwords, so such entries fail closed (500 for that user) instead.
+ */
+export const MAX_BCRYPT_COST = 14;
+
 /** bcrypt over the password's bytes; bcryptjs hashes strings as UTF-8, so other bytes cannot be hashed exactly. */
 function bcryptCheck(password: Buffer, hash: string): PasswordCheck {
+  if (hash.length !== 60) return 'mismatch';
+  const cost = Number(hash.slice(4, 6));
+  if (cost > MAX_BCRYPT_COST) return { unsupported: `bcrypt cost ${cost} exceeds ${MAX_BCRYPT_COST} (it would stall the gateway)` };
   const text = password.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(password)) return 'mismatch';
-  if (hash.length !== 60) return 'mismatch';
   let computed: string;
   try {
     computed = bcrypt.hashSync(text, hash.slice(0, 29));

@@ -95,3 +95,11 @@ test('a bcrypt password that is not UTF-8 is a mismatch, never a collision with 
   assert.equal(validatePassword(Buffer.from('\uFFFD', 'utf8'), hash), 'match');
   assert.equal(validatePassword(Buffer.from([0xff]), hash), 'mismatch');
 });
+
+test('a bcrypt cost above the limit fails closed instead of stalling the event loop', () => {
+  const hash = '$2y$15$' + 'a'.repeat(53);
+  const started = Date.now();
+  const check = validatePassword(Buffer.from('pw'), hash);
+  assert.equal(typeof check, 'object');
+  assert.ok(Date.now() - started < 100);
+});
