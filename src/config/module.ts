@@ -196,6 +196,10 @@ export interface SectionConf {
   readonly components: number;
   readonly config: DirConfigVector;
   readonly where: SourceLocation;
+  /** For kind 'if': which of <If>/<ElseIf>/<Else> (core.c condition_ifelse). */
+  readonly ifKind?: 'if' | 'elseif' | 'else';
+  /** For kind 'if': the condition (ap_getword_conf of the argument) is in the evaluated ap_expr subset. */
+  readonly decidable?: boolean;
 }
 
 /** The main server or one <VirtualHost>. */

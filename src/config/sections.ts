@@ -24,6 +24,7 @@ import type { ConfigNode } from './tree';
 import { contextFacts, coreRecord, directiveError, walkNodes } from './walker';
 import { authzSectionEnter, authzSectionLeave } from './modules/authz-core';
 import { limitNestingError } from '../access/methods';
+import { parseExpr } from '../rewrite/expr';
 import { createServerConf } from './server-conf';
 
 /** ap_count_dirs: the number of '/' in the text ('/' itself counts 0 for <Directory />). */
@@ -192,17 +193,25 @@ function files(node: ConfigNode, name: string, scope: Scope, shared: WalkShared)
 function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
   const argText = sectionArgText(node.args);
   if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
-  const expr = argText.trim();
-  if (name === '<Else' && expr !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
-  if (name !== '<Else' && expr === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
+  const text = argText.trim();
+  if (name === '<Else' && text !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
+  if (name !== '<Else' && text === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
+  // ifsection (core.c): the condition is the first configuration word of the argument.
+  const expr = name === '<Else' ? '' : getWordConf({ text, pos: 0 });
   const vector = sectionVector(expr, shared);
   const override = scope.inHtaccess ? scope.override : SECTION_OVERRIDE;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'if', name, path: scope.path ?? expr, override }), shared);
-  const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where };
-  if (scope.path === null && !scope.inHtaccess) scope.server.ifSections.push(section);
-  else coreRecord(scope).ifSections.push(section);
+  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : coreRecord(scope).ifSections;
+  const ifKind = name === '<If' ? 'if' : name === '<ElseIf' ? 'elseif' : 'else';
+  // An <ElseIf>/<Else> can be decided only when the sections before it in its chain can.
+  const previous = list[list.length - 1];
+  const chainDecidable = ifKind === 'if' || previous?.decidable !== false;
+  const decidable = chainDecidable && (ifKind === 'else' || parseExpr(expr).ok);
+  const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where, ifKind, decidable };
+  list.push(section);
+  if (decidable) return; // evaluated per request by the routing core's if walk
   const holdsAccess = ['authz_core_module', 'access_compat_module', 'authn_core_module', 'auth_basic_module'].some((id) => vector[id] !== undefined);
-  const reason = `${name}> ${expr} is not evaluated (ap_expr)`;
+  const reason = `${name}> ${expr} is not evaluated (outside the ap_expr subset smoothgate evaluates)`;
   if (holdsAccess) {
     const core = coreRecord(scope);
     if (core.failClosed === undefined) core.failClosed = `${node.where.file}:${node.where.line}: ${reason} and holds access control`;

@@ -30,6 +30,7 @@ import { createInternalRedirect, createMainRequest, createSubRequest } from './r
 import type { NewRequestParts, RequestFailure } from './request-factory';
 import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
 import { proxyWalk } from './proxy-walk';
+import { ifWalk } from './if-walk';
 import type { WalkContext } from './walks';
 import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
 import { acceptPathInfo, coreOverrideType, mimeTypeChecker } from './phases/mime';
@@ -305,6 +306,8 @@ export class Router {
       r.perDirConfig = fileWalk(ctx, r.perDirConfig, r.filename);
     }
     r.perDirConfig = locationWalk(ctx, r.perDirConfig, r.uri);
+    // ap_if_walk: <If>/<ElseIf>/<Else> after the <Location> walk.
+    r.perDirConfig = ifWalk(r.perDirConfig, r.server.ifSections, (expr) => this.evalCondition(r, expr));
 
     // header_parser: mod_setenvif per-directory lines.
     applySetEnvIf(r, r.perDirConfig);
@@ -367,6 +370,11 @@ export class Router {
     if (access.kind === 'unauthorized') return { kind: 'status', status: 401, reason: access.reason, challenge: access.challenge };
     if (access.kind === 'error') return { kind: 'status', status: 500, reason: access.reason };
     return null;
+  }
+
+  /** An <If> condition (the same ap_expr subset; parsed once per text). */
+  private evalCondition(r: RequestRec, text: string): boolean | null {
+    return this.evalRequireExpr(r, text);
   }
 
   /** `Require expr` through the ap_expr subset mod_rewrite's RewriteCond expr uses. */

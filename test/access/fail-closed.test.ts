@@ -29,7 +29,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'Require user with an ap_expr argument', body: '  AuthType Basic\n  AuthName "x"\n  AuthUserFile "@ROOT@/users"\n  Require user %{HTTP:X-User}\n', reason: /expr/ },
   { name: 'SSLRequire (mod_ssl)', modules: [...ACCESS_MODULES, '+socache_shmcb', '+ssl'], body: '  SSLRequire %{SSL_CLIENT_S_DN_O} eq "Example"\n', reason: /SSLRequire/ },
   { name: 'SSLVerifyClient require', modules: [...ACCESS_MODULES, '+socache_shmcb', '+ssl'], body: '  SSLVerifyClient require\n', reason: /SSLVerifyClient/ },
-  { name: '<If> holding Require', body: '  <If "%{HTTP_HOST} == \'www.example.com\'">\n    Require all denied\n  </If>\n', reason: /If/ },
+  { name: '<If> outside the evaluated ap_expr subset, holding Require', body: '  <If "-f %{REQUEST_FILENAME}">\n    Require all denied\n  </If>\n', reason: /If/ },
+  { name: '<Else> after an undecidable <If>, holding Require', body: '  <If "-f %{REQUEST_FILENAME}">\n    Header set X-A 1\n  </If>\n  <Else>\n    Require all denied\n  </Else>\n', reason: /Else/ },
 ];
 
 for (const s of SCENARIOS) {
