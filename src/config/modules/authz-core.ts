@@ -4,7 +4,7 @@
  * blocks are parsed into a tree (the scope's lines form an implicit <RequireAny>), checked as
  * Apache checks them, and merged with AuthMerging semantics. Providers are known only when the
  * module registering them is loaded; providers smoothgate cannot evaluate make the scope fail
- * closed (INTERFACE.md §9). Evaluation is issue 7's.
+ * closed (INTERFACE.md §9). Evaluation: src/access/authz-tree.ts.
  */
 import { parseSubnetWord, subnetErrorText } from '../../access/ip';
 import { parseExpr } from '../../rewrite/expr';
@@ -119,7 +119,6 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
  * ap_expr. We evaluate the subset src/rewrite/expr.ts implements exactly; an expression outside it,
  * or one that needs the authenticated user (%{REMOTE_USER}), fails closed. Returns why, or null.
  */
-
 function requireExprUnsupported(argText: string): string | null {
   const text = requireExprText(argText);
   if (/REMOTE_USER/i.test(text)) return 'expressions on REMOTE_USER are not evaluated';
