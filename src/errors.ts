@@ -84,6 +84,14 @@ export const ERROR_CATALOGUE = {
   },
   SG_ERR_ROUTING_FORBIDDEN: { message: '{reason}', httpStatus: 403 },
   SG_ERR_ROUTING_FAIL_CLOSED: { message: 'access control in scope cannot be evaluated: {reason}', httpStatus: 500 },
+  // --- access control (src/access) ---------------------------------------------------------------
+  /** 403 from mod_access_compat / mod_authz_core / SSLRequireSSL; the reason names the rule, never credentials. */
+  SG_ERR_ACCESS_FORBIDDEN: { message: '{reason}', httpStatus: 403 },
+  /** 401 with the Basic challenge. */
+  SG_ERR_ACCESS_UNAUTHORIZED: { message: '{reason}', httpStatus: 401 },
+  /** 500: an access configuration Apache itself answers 500 for, or one we cannot evaluate (fail closed). */
+  SG_ERR_ACCESS_ERROR: { message: '{reason}', httpStatus: 500 },
+  SG_ERR_ACCESS_TRUSTED_PROXY: { message: "trustedProxies: '{value}' is not an address or CIDR" },
   // --- MP4 core ---------------------------------------------------------------------------------
   SG_ERR_MP4_TRUNCATED: { message: '{box}: box extends past its container ({detail})', httpStatus: 415 },
   SG_ERR_MP4_MALFORMED: { message: '{box}: {detail}', httpStatus: 415 },

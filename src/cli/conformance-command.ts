@@ -11,6 +11,7 @@ import { Router } from '../routing/router';
 import type { ConformanceCase, Outcome } from '../conformance/cases';
 import { compareOutcome, readCases } from '../conformance/cases';
 import { buildCaseServer, caseRequest, observe } from '../conformance/case-server';
+import { conformanceFsView } from '../conformance/server-user-fs';
 import { parseArgs } from './args';
 import { usageError } from './main';
 
@@ -45,7 +46,7 @@ export function runCase(c: ConformanceCase): CaseRun {
       const observed = CONFIG_ERROR;
       return { id: c.id, observed, diffs: c.expected ? compareOutcome(c.expected, observed) : ['no expected value'], trace: [err.describe()] };
     }
-    const router = new Router(config, new NodeFsView(), { installedHandlers: new Set() });
+    const router = new Router(config, conformanceFsView(new NodeFsView()), { installedHandlers: new Set() });
     const { decision, trace } = router.route(caseRequest(c), true);
     const observed = observe(c, decision, server);
     const diffs = c.expected ? compareOutcome(c.expected, observed) : ['no expected value'];

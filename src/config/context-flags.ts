@@ -49,6 +49,7 @@ export function reqOverrideOf(contexts: DirectiveContexts): number {
   if (contexts.sections) bits |= ACCESS_CONF;
   if (contexts.override === 'All') bits |= OR_ALL;
   else if (contexts.override) bits |= CLASS_BITS[contexts.override];
+  if (contexts.alsoOverride) bits |= CLASS_BITS[contexts.alsoOverride];
   return bits;
 }
 

@@ -99,6 +99,7 @@ function mergeVirtualHost(main: ServerConf, vhost: ServerConf): ServerConf {
     filesSections: [...main.filesSections, ...vhost.filesSections],
     locationSections: [...main.locationSections, ...vhost.locationSections],
     ifSections: [...main.ifSections, ...vhost.ifSections],
+    proxySections: [...(main.proxySections ?? []), ...(vhost.proxySections ?? [])],
   };
 }
 

@@ -25,6 +25,8 @@ export interface DirectiveContexts {
   readonly server: boolean;
   readonly sections: boolean;
   readonly override?: OverrideClass | 'All';
+  /** A second class that also admits the directive (<Limit> is OR_LIMIT | OR_AUTHCFG in core.c). */
+  readonly alsoOverride?: OverrideClass;
 }
 
 /** How the argument text is split (Apache's cmd_how). */
@@ -109,6 +111,8 @@ export interface CmdParms {
 export interface LimitScope {
   readonly methods: readonly string[];
   readonly except: boolean;
+  /** The enclosing <Limit>/<LimitExcept> (they nest by intersection, core.c ap_limit_section). */
+  readonly parent?: LimitScope | null;
 }
 
 /** What `check` lists besides errors. */
@@ -185,7 +189,7 @@ export type DirConfigVector = Readonly<Record<string, unknown>>;
 
 /** A <Directory>, <Files>, <Location> (or Match) or <If> section, compiled. */
 export interface SectionConf {
-  readonly kind: 'directory' | 'files' | 'location' | 'if';
+  readonly kind: 'directory' | 'files' | 'location' | 'if' | 'proxy';
   /** Path or pattern text as written (a non-regex directory path is canonical and ends in '/'). */
   readonly path: string;
   /** Compiled pattern for the regex forms and the `~` forms. */
@@ -194,6 +198,10 @@ export interface SectionConf {
   readonly components: number;
   readonly config: DirConfigVector;
   readonly where: SourceLocation;
+  /** For kind 'if': which of <If>/<ElseIf>/<Else> (core.c condition_ifelse). */
+  readonly ifKind?: 'if' | 'elseif' | 'else';
+  /** For kind 'if': the condition (ap_getword_conf of the argument) is in the evaluated ap_expr subset. */
+  readonly decidable?: boolean;
 }
 
 /** The main server or one <VirtualHost>. */
@@ -213,6 +221,8 @@ export interface ServerConf {
   readonly filesSections: SectionConf[]; // top-level <Files>/<FilesMatch>
   readonly locationSections: SectionConf[]; // <Location>/<LocationMatch>
   readonly ifSections: SectionConf[];
+  /** <Proxy>/<ProxyMatch> in config order (mod_proxy's sec_proxy; a vhost's follow the main server's). */
+  readonly proxySections?: SectionConf[];
 }
 
 /** The whole loaded configuration. */

@@ -245,6 +245,8 @@ export interface RequireLine {
   readonly where: SourceLocation;
   /** Added: the enclosing <Limit>/<LimitExcept> (null: all methods). */
   readonly limit?: LimitScope | null;
+  /** Added: the argument text as written (`Require expr` parses it whole, quotes stripped). */
+  readonly raw?: string;
 }
 
 export type RequireBlock =
@@ -273,6 +275,8 @@ export interface AuthnCoreDirConf {
 export interface AuthBasicDirConf {
   providers: string[] | undefined;
   authoritative: boolean | undefined;
+  /** Added: AuthBasicUseDigestAlgorithm (undefined: inherit; default off). */
+  digestAlgorithm?: 'md5' | 'off';
 }
 
 /** mod_authn_file: AuthUserFile (ServerRoot-relative resolved). */
@@ -296,10 +300,23 @@ export interface AccessRule {
 
 /** mod_access_compat: no merge function in Apache, so a scope with any of these replaces. */
 export interface AccessCompatDirConf {
+  /** The last Order line (any scope); per-method values are in `orders`. */
   order: 'deny,allow' | 'allow,deny' | 'mutual-failure' | undefined;
   allows: AccessRule[];
   denies: AccessRule[];
+  /** The last Satisfy line (any scope); per-method values are in `satisfies`. */
   satisfy: 'all' | 'any' | undefined;
+  /**
+   * Order and Satisfy set a value per method (the methods of the enclosing <Limit>, all outside
+   * one): each line in order, the last one covering a method wins (mod_access_compat.c order, satisfy).
+   */
+  orders?: Array<{ readonly value: 'deny,allow' | 'allow,deny' | 'mutual-failure'; readonly limit: LimitScope | null }>;
+  satisfies?: Array<{ readonly value: 'all' | 'any'; readonly limit: LimitScope | null }>;
+}
+
+/** mod_ssl's access part: SSLRequireSSL (undefined: inherit, default off). */
+export interface SslDirConf {
+  requireSsl: boolean | undefined;
 }
 
 // ---- mod_filter (AddOutputFilterByType lives here in 2.4) -----------------------------------
@@ -371,4 +388,5 @@ export const MODULE_IDS = {
   authnFile: 'authn_file_module',
   authzGroupfile: 'authz_groupfile_module',
   accessCompat: 'access_compat_module',
+  ssl: 'ssl_module',
 } as const;

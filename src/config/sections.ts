@@ -5,11 +5,11 @@
  * where Apache keeps it. SPEC-NOTES §4.1.5, §4.3.1.
  */
 import {
-  OR_AUTHCFG,
   GLOBAL_ONLY,
   NOT_IN_DIR_CONTEXT,
   NOT_IN_LIMIT,
   NOT_IN_LOCATION,
+  OR_AUTHCFG,
   SECTION_OVERRIDE,
   SERVER_OVERRIDE,
   checkCmdContext,
@@ -24,6 +24,8 @@ import type { Scope, WalkShared } from './scope';
 import type { ConfigNode } from './tree';
 import { contextFacts, coreRecord, directiveError, walkNodes } from './walker';
 import { authzSectionEnter, authzSectionLeave } from './modules/authz-core';
+import { limitNestingError } from '../access/methods';
+import { parseExpr } from '../rewrite/expr';
 import { createServerConf } from './server-conf';
 
 /** ap_count_dirs: the number of '/' in the text ('/' itself counts 0 for <Directory />). */
@@ -117,6 +119,9 @@ export function walkSection(node: ConfigNode, reg: RegisteredDirective, scope: S
     case '<RequireAny':
     case '<RequireNone':
       return requireSection(node, name, reg, scope, shared);
+    case '<Proxy':
+    case '<ProxyMatch':
+      return proxySection(node, name, scope, shared);
     default:
       return unsupportedSection(node, name, scope, shared);
   }
@@ -193,9 +198,10 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
   if (limitMessage) throw directiveError('SG_ERR_CONFIG_CONTEXT', limitMessage, node);
   const argText = sectionArgText(node.args);
   if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
-  // ifsection: the condition is the first word (quotes removed); more words are an error.
+  // ifsection (core.c): the condition is the first configuration word (quotes removed); more words
+  // are an error.
   const cursor = { text: argText, pos: 0 };
-  const expr = getWordConf(cursor);
+  const expr = name === '<Else' ? '' : getWordConf(cursor);
   if (name === '<Else' && argText.trim() !== '') throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> does not take an argument', node);
   if (name !== '<Else' && argText.trim() === '') throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive requires additional arguments`, node);
   if (name !== '<Else') {
@@ -206,9 +212,7 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
   const override = scope.inHtaccess ? scope.override : SECTION_OVERRIDE;
   walkNodes(node.children ?? [], childScope(scope, { vector, context: 'if', name, path: scope.path ?? expr, override }), shared);
   if (name !== '<Else' && restOf(cursor) !== '') throw directiveError('SG_ERR_CONFIG_SECTION', `Multiple ${name}> arguments not supported.`, node);
-  const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where };
-  const core = coreRecord(scope);
-  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : (core.ifSections ??= []);
+  const list = scope.path === null && !scope.inHtaccess ? scope.server.ifSections : (coreRecord(scope).ifSections ??= []);
   // ap_add_if_conf: an <Else>/<ElseIf> needs an <If>/<ElseIf> as the scope's previous if-section.
   if (name !== '<If') {
     const last = list[list.length - 1];
@@ -216,10 +220,17 @@ function ifSection(node: ConfigNode, name: string, scope: Scope, shared: WalkSha
       throw directiveError('SG_ERR_CONFIG_SECTION', '<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope', node);
     }
   }
+  const ifKind = name === '<If' ? 'if' : name === '<ElseIf' ? 'elseif' : 'else';
+  // An <ElseIf>/<Else> can be decided only when the sections before it in its chain can.
+  const previous = list[list.length - 1];
+  const chainDecidable = ifKind === 'if' || previous?.decidable !== false;
+  const decidable = chainDecidable && (ifKind === 'else' || parseExpr(expr).ok);
+  const section: SectionConf = { kind: 'if', path: expr, regex: null, components: 0, config: vector, where: node.where, ifKind, decidable };
   conditionKinds.set(section, name);
   list.push(section);
+  if (decidable) return; // evaluated per request by the routing core's if walk
   const holdsAccess = ['authz_core_module', 'access_compat_module', 'authn_core_module', 'auth_basic_module'].some((id) => vector[id] !== undefined);
-  const reason = `${name}> ${expr} is not evaluated (ap_expr)`;
+  const reason = `${name}> ${expr} is not evaluated (outside the ap_expr subset smoothgate evaluates)`;
   if (holdsAccess) {
     const core = coreRecord(scope);
     if (core.failClosed === undefined) core.failClosed = `${node.where.file}:${node.where.line}: ${reason} and holds access control`;
@@ -256,7 +267,9 @@ function limitSection(node: ConfigNode, name: string, scope: Scope, shared: Walk
     }
     methods.push(method);
   }
-  const inner: Scope = { ...scope, limit: { methods, except }, sectionChain: [...scope.sectionChain, 'limit'] };
+  const nesting = limitNestingError(scope.limit, methods, except, name);
+  if (nesting) throw directiveError('SG_ERR_CONFIG_SECTION', nesting, node);
+  const inner: Scope = { ...scope, limit: { methods, except, parent: scope.limit }, sectionChain: [...scope.sectionChain, 'limit'] };
   walkNodes(node.children ?? [], inner, shared);
 }
 
@@ -268,17 +281,47 @@ function requireSection(node: ConfigNode, name: string, reg: RegisteredDirective
   const kind = name === '<RequireAll' ? 'all' : name === '<RequireAny' ? 'any' : 'none';
   const enterError = authzSectionEnter(record, kind, name);
   if (enterError) throw directiveError('SG_ERR_CONFIG_SECTION', enterError, node);
-  // add_authz_section: only AuthConfig directives inside, and "in a <Limit>" for context checks.
-  const inner: Scope = { ...scope, sectionNames: [...scope.sectionNames, name], override: OR_AUTHCFG, limit: scope.limit ?? { methods: [], except: true } };
+  // add_authz_section walks its contents with cmd->override = OR_AUTHCFG: only AuthConfig directives.
+  const inner: Scope = { ...scope, override: OR_AUTHCFG, sectionNames: [...scope.sectionNames, name] };
   try {
     walkNodes(node.children ?? [], inner, shared);
   } finally {
-    const leaveError = authzSectionLeave(record, name);
+    const leaveError = authzSectionLeave(record, name, scope.inHtaccess);
     if (leaveError) throw directiveError('SG_ERR_CONFIG_SECTION', leaveError, node);
   }
 }
 
-/** <Proxy>, <ProxyMatch>, <AuthnProviderAlias>, <AuthzProviderAlias>: checked, not emulated. */
+/**
+ * <Proxy>/<ProxyMatch> (modules/proxy/mod_proxy.c proxysection): the first word is the URL pattern
+ * (a leading "proxy:" is dropped; ProxyMatch compiles a regex); the contents form a per-dir vector
+ * that proxy_walk merges for proxied requests (src/routing/router.ts). Worker parameters after the
+ * URL are not emulated.
+ */
+function proxySection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
+  const message = checkCmdContext(name, contextFacts(scope), NOT_IN_DIR_CONTEXT);
+  if (message) throw directiveError('SG_ERR_CONFIG_CONTEXT', message, node);
+  const argText = sectionArgText(node.args);
+  if (argText === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
+  const cursor = { text: argText, pos: 0 };
+  let path = getWordConf(cursor);
+  if (path.toLowerCase().startsWith('proxy:')) path = path.slice(6);
+  let regex: RegExp | null = null;
+  if (name === '<ProxyMatch') {
+    regex = compileApacheRegex(path, false);
+    if (!regex) throw directiveError('SG_ERR_CONFIG_REGEX', 'Regex could not be compiled', node);
+  }
+  const vector = sectionVector(path, shared);
+  walkNodes(node.children ?? [], childScope(scope, { vector, context: 'location', name, path, pathIsRegex: regex !== null, override: SECTION_OVERRIDE }), shared);
+  const section: SectionConf = { kind: 'proxy', path, regex, components: countDirs(path), config: vector, where: node.where };
+  const list = scope.server.proxySections as SectionConf[] | undefined;
+  if (list) list.push(section);
+  else (scope.server as { proxySections?: SectionConf[] }).proxySections = [section];
+  if (restOf(cursor) !== '') {
+    shared.notes.push({ kind: 'ignored', directive: name, reason: 'worker parameters on <Proxy> are not emulated', where: node.where, scope: scope.path });
+  }
+}
+
+/** <AuthnProviderAlias>, <AuthzProviderAlias>: checked, not emulated (fail closed in their scope). */
 function unsupportedSection(node: ConfigNode, name: string, scope: Scope, shared: WalkShared): void {
   if (sectionArgText(node.args) === null) throw directiveError('SG_ERR_CONFIG_SECTION', `${name}> directive missing closing '>'`, node);
   const vector = sectionVector(null, shared);

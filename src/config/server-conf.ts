@@ -29,5 +29,6 @@ export function createServerConf(
     filesSections: [],
     locationSections: [],
     ifSections: [],
+    proxySections: [],
   };
 }

@@ -223,6 +223,8 @@ export function observe(c: ConformanceCase, d: RouteDecision, server: CaseServer
       continue;
     }
     const values = d.headers.filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+    // A 401's challenge is sent from err_headers_out (mod_auth_basic note_basic_auth_failure).
+    if (d.kind === 'auth' && name.toLowerCase() === 'www-authenticate') values.unshift(d.challenge);
     if (d.kind === 'redirect' && name.toLowerCase() === 'location') values.unshift(d.location);
     headers[name] = values.length > 0 ? restore(values.join(', '), server) : null;
   }

@@ -10,7 +10,16 @@
 import type { LoadedConfig } from '../config/module';
 import type { CoreDirConf, CoreServerConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
-import { checkAccess } from '../access/authz';
+import { decideAccess } from '../access/decide';
+import { SgError } from '../errors';
+import { hostsFileForward, hostsFileResolver } from '../access/host';
+import type { HostResolver, NameResolver } from '../access/host';
+import { evalExpr, parseExpr } from '../rewrite/expr';
+import type { ExprNode } from '../rewrite/expr';
+import { clientAddressFor } from '../access/remote-ip';
+import type { RemoteIpPolicy } from '../access/remote-ip';
+import { remoteIpPolicyOf } from '../config/modules/remoteip';
+import type { RemoteIpServerConf } from '../config/modules/remoteip';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
 import type { RewriteHookResult } from '../rewrite';
 import type { HandlerDecision, RouteDecision } from './decision';
@@ -20,6 +29,8 @@ import type { RequestRec, RoutingServices, SubRequestResult, TraceStep } from '.
 import { createInternalRedirect, createMainRequest, createSubRequest } from './request-factory';
 import type { NewRequestParts, RequestFailure } from './request-factory';
 import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
+import { proxyWalk } from './proxy-walk';
+import { ifWalk } from './if-walk';
 import type { WalkContext } from './walks';
 import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
 import { acceptPathInfo, coreOverrideType, mimeTypeChecker } from './phases/mime';
@@ -35,6 +46,19 @@ export interface RouterOptions {
   readonly processEnv?: (name: string) => string | undefined;
   readonly now?: () => Date;
   readonly random?: () => number;
+  /**
+   * Double-reverse host name of a client address for `Require host` / `Allow from <domain>`
+   * (default: the hosts file read through the FsView; see src/access/host.ts).
+   */
+  readonly resolveHost?: HostResolver;
+  /** Addresses of a name for `Require forward-dns` (default: the hosts file). */
+  readonly resolveName?: NameResolver;
+  /**
+   * smoothgate.yaml's `trustedProxies` as a policy (src/access/remote-ip.ts `trustedProxiesPolicy`):
+   * which peers' X-Forwarded-For is believed. A server's own mod_remoteip configuration
+   * (RemoteIPHeader …) takes precedence. `RoutingRequest.clientIp` must be the TCP peer.
+   */
+  readonly trustedProxies?: RemoteIpPolicy | null;
 }
 
 export interface RouteResult {
@@ -43,7 +67,9 @@ export interface RouteResult {
 }
 
 /** Outcome of running the phases on one request record. */
-type PhaseOutcome = { readonly kind: 'continue' } | { readonly kind: 'status'; readonly status: number; readonly reason: string };
+type PhaseOutcome =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'status'; readonly status: number; readonly reason: string; readonly challenge?: string | null };
 
 const CONTINUE: PhaseOutcome = { kind: 'continue' };
 
@@ -80,18 +106,33 @@ function isRedirectStatus(status: number): boolean {
 
 export class Router {
   private readonly htaccessCache = new HtaccessCache();
+  private readonly resolveHost: HostResolver;
+  private readonly resolveName: NameResolver;
+  /** Parsed `Require expr` texts (parsed once; the config reader refused what does not parse). */
+  private readonly requireExprs = new Map<string, ExprNode | null>();
 
   constructor(
     readonly config: LoadedConfig,
     readonly fs: FsView,
     private readonly options: RouterOptions,
-  ) {}
+  ) {
+    this.resolveHost = options.resolveHost ?? hostsFileResolver(fs);
+    this.resolveName = options.resolveName ?? hostsFileForward(fs);
+  }
 
   /** Route one request. */
   route(req: RoutingRequest, withTrace = false): RouteResult {
     const trace: TraceStep[] | null = withTrace ? [] : null;
     const parts = this.parts(trace);
-    const created = createMainRequest(parts, req);
+    let created = createMainRequest(parts, req);
+    // mod_remoteip (post_read_request, before any access rule): the client address may come from a
+    // trusted proxy's header, per the chosen server's configuration.
+    const remoteIp =
+      remoteIpPolicyOf(created.r.server.moduleConfig['remoteip_module'] as RemoteIpServerConf | undefined) ?? this.options.trustedProxies ?? null;
+    if (remoteIp && !created.failure) {
+      const clientIp = clientAddressFor(remoteIp, req.clientIp, created.r.headersIn.getJoined(remoteIp.header));
+      if (clientIp !== req.clientIp) created = createMainRequest(parts, { ...req, clientIp });
+    }
     if (created.failure) {
       trace?.push({ phase: 'read-request', text: `${created.failure.status}: ${created.failure.reason}` });
       return { decision: this.statusDecision(created.r, req, created.failure.status, created.failure.reason), trace };
@@ -100,7 +141,7 @@ export class Router {
     trace?.push({ phase: 'read-request', text: `virtual host ${r.server.serverName ?? '(main server)'}; uri ${r.uri}${r.args !== null ? `?${r.args}` : ''}` });
     for (;;) {
       const outcome = this.processRequestInternal(r, parts);
-      if (outcome.kind === 'status') return { decision: this.statusDecision(r, req, outcome.status, outcome.reason), trace };
+      if (outcome.kind === 'status') return { decision: this.statusDecision(r, req, outcome.status, outcome.reason, outcome.challenge), trace };
       const handled = this.invokeHandler(r, req);
       if (handled.kind === 'decision') return { decision: handled.decision, trace };
       // Internal redirect (mod_rewrite's redirect-handler): the whole request runs again.
@@ -248,8 +289,8 @@ export class Router {
     const ctx = this.walkContext(r);
     const filename = r.filename ?? '';
     if (filename.startsWith('proxy:')) {
-      // mod_proxy's map_to_storage: no directory walk for proxied URLs.
-      r.perDirConfig = r.server.lookupDefaults;
+      // mod_proxy's map_to_storage: no directory walk for proxied URLs; <Proxy> sections instead.
+      r.perDirConfig = proxyWalk(r.server, r.server.lookupDefaults, filename.slice('proxy:'.length));
     } else if (filename.startsWith('redirect:')) {
       r.perDirConfig = r.server.lookupDefaults;
     } else {
@@ -265,21 +306,23 @@ export class Router {
       r.perDirConfig = fileWalk(ctx, r.perDirConfig, r.filename);
     }
     r.perDirConfig = locationWalk(ctx, r.perDirConfig, r.uri);
+    // ap_if_walk: <If>/<ElseIf>/<Else> after the <Location> walk.
+    r.perDirConfig = ifWalk(r.perDirConfig, r.server.ifSections, (expr) => this.evalCondition(r, expr));
 
     // header_parser: mod_setenvif per-directory lines.
     applySetEnvIf(r, r.perDirConfig);
 
-    // Access control (mod_authz_core); scopes we cannot evaluate fail closed.
-    const core = r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined;
-    if (core?.failClosed) return { kind: 'status', status: 500, reason: `fail closed: ${core.failClosed}` };
-    const access = checkAccess(r.perDirConfig, {
-      clientIp: r.connection.clientIp,
-      localIp: r.connection.localIp,
-      method: r.method,
-      env: r.env,
-    });
-    if (access.kind === 'denied') return { kind: 'status', status: 403, reason: `${access.reason}: ${r.filename}` };
-    if (access.kind === 'failClosed') return { kind: 'status', status: 500, reason: `fail closed: ${access.reason}` };
+    // Access control (mod_access_compat, mod_authz_core, mod_auth_basic …: src/access/decide.ts);
+    // scopes we cannot evaluate fail closed (INTERFACE.md §9). Like ap_process_request_internal, an
+    // internal redirect or sub-request whose merged configuration is the very one its previous/main
+    // request passed with is not checked again (merges are memoised by identity, as Apache's walk
+    // caches reuse their merged vectors).
+    if ((r.prev !== null && r.prev.perDirConfig === r.perDirConfig) || (r.main !== null && r.main.perDirConfig === r.perDirConfig)) {
+      r.trace?.push({ phase: 'access', text: 'same configuration as the request that passed: not checked again' });
+    } else {
+      const refused = this.checkAccess(r);
+      if (refused) return refused;
+    }
 
     // type_checker: mod_mime.
     mimeTypeChecker(r);
@@ -298,6 +341,52 @@ export class Router {
     rewriteTypeChecker(r);
     applyRequestHeaders(r);
     return CONTINUE;
+  }
+
+  /** The access step: null when granted, else the status to answer. */
+  private checkAccess(r: RequestRec): PhaseOutcome | null {
+    const core = r.perDirConfig[MODULE_IDS.core] as CoreDirConf | undefined;
+    if (core?.failClosed) {
+      const reason = new SgError('SG_ERR_ROUTING_FAIL_CLOSED', { reason: core.failClosed }).message;
+      return { kind: 'status', status: 500, reason: `SG_ERR_ROUTING_FAIL_CLOSED: ${reason}` };
+    }
+    const access = decideAccess({
+      perDir: r.perDirConfig,
+      loadedModules: r.config.loadedModules,
+      method: r.method,
+      clientIp: r.connection.clientIp,
+      localIp: r.connection.localIp,
+      isHttps: r.isHttps,
+      env: r.env,
+      header: (name) => r.headersIn.get(name),
+      fs: this.fs,
+      resolveHost: this.resolveHost,
+      resolveName: this.resolveName,
+      evalExpr: (text) => this.evalRequireExpr(r, text),
+      target: r.filename ?? `uri ${r.uri}`,
+    });
+    r.trace?.push({ phase: 'access', text: access.kind === 'granted' ? 'granted' : `${access.kind}: ${access.reason}` });
+    if (access.kind === 'forbidden') return { kind: 'status', status: 403, reason: access.reason };
+    if (access.kind === 'unauthorized') return { kind: 'status', status: 401, reason: access.reason, challenge: access.challenge };
+    if (access.kind === 'error') return { kind: 'status', status: 500, reason: access.reason };
+    return null;
+  }
+
+  /** An <If> condition (the same ap_expr subset; parsed once per text). */
+  private evalCondition(r: RequestRec, text: string): boolean | null {
+    return this.evalRequireExpr(r, text);
+  }
+
+  /** `Require expr` through the ap_expr subset mod_rewrite's RewriteCond expr uses. */
+  private evalRequireExpr(r: RequestRec, text: string): boolean | null {
+    let node = this.requireExprs.get(text);
+    if (node === undefined) {
+      const parsed = parseExpr(text);
+      node = parsed.ok ? parsed.node : null;
+      this.requireExprs.set(text, node);
+    }
+    if (node === null) return null;
+    return evalExpr(node, { r, uri: null, perdir: null, ruleGroups: null, condGroups: null, varyThis: [], vary: [] }).value;
   }
 
   /** The handler phase: proxy, internal redirect, our handlers, or Apache's default handler. */
@@ -386,9 +475,10 @@ export class Router {
     };
   }
 
-  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string): RouteDecision {
+  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string, challenge?: string | null): RouteDecision {
     r.status = status;
     const base = this.base(r, req, status);
+    if (status === 401 && challenge) return { ...base, kind: 'auth', status: 401, challenge, reason };
     if (isRedirectStatus(status)) {
       const location = base.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
       if (location !== undefined) {

@@ -34,20 +34,24 @@ test('<Files> at top level go to the server, nested ones to the enclosing scope;
   assert.deepEqual(server.locationSections.map((s) => [s.path, s.regex !== null, coreDir(s.config).handler ?? null]), [['/loc', false, 'x'], ['^/m', true, null]]);
 });
 
-test('<Limit> scopes Require lines; <If> is recorded and fails its scope closed when it holds access control', () => {
+test('<Limit> scopes Require lines; an <If> we cannot evaluate fails its scope closed when it holds access control', () => {
+  // `-f` (a file test) is outside the ap_expr subset the routing core evaluates; `=~` and `-n` are in it.
   const { config } = loadText(
-    `${MODS}\n<Directory /l>\n<Limit POST PUT>\nRequire ip 127.0.0.1\n</Limit>\n</Directory>\n<Directory /i>\n<If "%{QUERY_STRING} =~ /x/">\nRequire all denied\n</If>\n</Directory>\n<Directory /h>\n<If "-n %{QUERY_STRING}">\nHeader set X 1\n</If>\n</Directory>\n`,
+    `${MODS}\n<Directory /l>\n<Limit POST PUT>\nRequire ip 127.0.0.1\n</Limit>\n</Directory>\n<Directory /i>\n<If "-f '/etc/hostname'">\nRequire all denied\n</If>\n</Directory>\n<Directory /h>\n<If "-f '/etc/hostname'">\nHeader set X 1\n</If>\n</Directory>\n<Directory /e>\n<If "%{QUERY_STRING} =~ /x/">\nRequire all denied\n</If>\n</Directory>\n`,
   );
   const l = config.mainServer.directorySections.find((s) => s.path === '/l/')!;
   const block = authzDir(l.config)?.require as Extract<RequireBlock, { children: RequireBlock[] }>;
   const line = block.children[0] as Extract<RequireBlock, { kind: 'line' }>;
-  assert.deepEqual(line.line.limit, { methods: ['POST', 'PUT'], except: false });
+  assert.deepEqual(line.line.limit, { methods: ['POST', 'PUT'], except: false, parent: null });
   const i = config.mainServer.directorySections.find((s) => s.path === '/i/')!;
   assert.match(coreDir(i.config).failClosed ?? '', /not evaluated/);
   assert.equal(coreDir(i.config).ifSections?.length, 1);
   const h = config.mainServer.directorySections.find((s) => s.path === '/h/')!;
   assert.equal(coreDir(h.config).failClosed, undefined);
   assert.ok(config.notes?.some((n) => n.kind === 'unsupported' && n.directive === '<If'));
+  const e = config.mainServer.directorySections.find((s) => s.path === '/e/')!;
+  assert.equal(coreDir(e.config).failClosed, undefined, 'an <If> we evaluate does not fail closed');
+  assert.equal(coreDir(e.config).ifSections?.[0]?.decidable, true);
 });
 
 test('access control we cannot evaluate fails closed: Require of unknown-to-us providers, AuthType Digest, AuthBasicProvider dbm', () => {

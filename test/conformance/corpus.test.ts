@@ -15,7 +15,7 @@ const corpora: string[] = [];
 const ownDir = join(projectRoot, 'test', 'conformance');
 for (const name of readdirSync(ownDir).sort()) if (name.endsWith('.jsonl')) corpora.push(join(ownDir, name));
 const sharedDir = join(projectRoot, '..', 'shared', 'conformance');
-if (existsSync(join(sharedDir, 'rewrite-cases.jsonl'))) corpora.push(join(sharedDir, 'rewrite-cases.jsonl'));
+for (const name of ['rewrite-cases.jsonl', 'access-cases.jsonl']) if (existsSync(join(sharedDir, name))) corpora.push(join(sharedDir, name));
 
 for (const file of corpora) {
   test(`conformance corpus ${relative(join(projectRoot, '..'), file)}`, () => {

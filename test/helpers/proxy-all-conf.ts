@@ -12,6 +12,7 @@ export function proxyAllHttpdConf(backendUrl: string): string {
   writeFileSync(
     file,
     [
+      'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
       'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
       'LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so',
       'ServerName localhost',

@@ -4,7 +4,7 @@
  * mod_access_compat.c): parsed into records that issue 7 evaluates. Providers and auth types we
  * cannot evaluate make the scope fail closed (INTERFACE.md §9).
  */
-import { isIP } from 'node:net';
+import { parseSubnet } from '../../access/ip';
 import type { CmdParms, ModuleDef } from '../module';
 import type { AccessCompatDirConf, AccessRule, AuthBasicDirConf, AuthnCoreDirConf, AuthnFileDirConf, AuthzGroupfileDirConf } from '../records';
 import { RSRC, directive, fail, ignored, orClass, rootRelative } from './define';
@@ -44,7 +44,11 @@ export const authBasicModule: ModuleDef<unknown, AuthBasicDirConf> = {
   id: 'auth_basic_module',
   sourceName: 'mod_auth_basic.c',
   createDirConfig: () => ({ providers: undefined, authoritative: undefined }),
-  mergeDirConfig: (base, add) => ({ providers: add.providers ?? base.providers, authoritative: add.authoritative ?? base.authoritative }),
+  mergeDirConfig: (base, add) => ({
+    providers: add.providers ?? base.providers,
+    authoritative: add.authoritative ?? base.authoritative,
+    digestAlgorithm: add.digestAlgorithm ?? base.digestAlgorithm,
+  }),
   directives: [
     directive<unknown, AuthBasicDirConf>('AuthBasicProvider', AUTH, 'iterate', 'specify the auth providers for a directory or location', (p: CmdParms, dir, _s, [v]) => {
       const name = (v as string).toLowerCase();
@@ -57,7 +61,11 @@ export const authBasicModule: ModuleDef<unknown, AuthBasicDirConf> = {
       dir.authoritative = v === 'on';
     }),
     ignored('AuthBasicFake', AUTH, 'take12', 'AuthBasicFake is not emulated'),
-    ignored('AuthBasicUseDigestAlgorithm', AUTH, 'take1', 'AuthBasicUseDigestAlgorithm is not emulated'),
+    directive<unknown, AuthBasicDirConf>('AuthBasicUseDigestAlgorithm', AUTH, 'take1', "Set to 'MD5' to use the auth provider's authentication check for digest auth", (_p, dir, _s, [v]) => {
+      const lower = (v as string).toLowerCase();
+      if (lower !== 'md5' && lower !== 'off') throw fail(`Invalid algorithm in AuthBasicUseDigestAlgorithm: ${v}`);
+      dir.digestAlgorithm = lower;
+    }),
   ],
 };
 
@@ -96,17 +104,19 @@ function allowDeny(p: CmdParms, dir: AccessCompatDirConf, from: string, where: s
   if (lower.startsWith('env=!')) rule = { kind: 'envNot', value: where.slice(5), limit: p.limit ?? null, where: p.where };
   else if (lower.startsWith('env=')) rule = { kind: 'env', value: where.slice(4), limit: p.limit ?? null, where: p.where };
   else if (lower === 'all') rule = { kind: 'all', value: '', limit: p.limit ?? null, where: p.where };
-  else if (where.includes('/')) {
-    const [addr, mask] = where.split('/', 2) as [string, string];
-    if (isIP(addr) === 0) throw fail('An IP address was expected');
-    if (!/^\d+$/.test(mask) && isIP(mask) === 0) throw fail('Invalid argument');
-    rule = { kind: 'ip', value: where, limit: p.limit ?? null, where: p.where };
-  } else if (isIP(where) !== 0 || /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(where)) {
-    rule = { kind: 'ip', value: where, limit: p.limit ?? null, where: p.where };
-  } else if (where.startsWith('#')) {
-    throw fail('No comments are allowed here');
-  } else {
-    rule = { kind: 'host', value: where, limit: p.limit ?? null, where: p.where };
+  else {
+    // allow_cmd: apr_ipsubnet_create decides between an address (or network) and a host name.
+    const slash = where.indexOf('/');
+    const subnet = slash >= 0 ? parseSubnet(where.slice(0, slash), where.slice(slash + 1)) : parseSubnet(where, null);
+    if (subnet === 'EINVAL') {
+      if (slash >= 0) throw fail('An IP address was expected');
+      if (where.includes('#')) throw fail('No comments are allowed here');
+      rule = { kind: 'host', value: where, limit: p.limit ?? null, where: p.where };
+    } else if (typeof subnet === 'string') {
+      throw fail(subnet === 'EBADMASK' ? 'The specified network mask is invalid.' : 'The specified IP address is invalid.');
+    } else {
+      rule = { kind: 'ip', value: where, limit: p.limit ?? null, where: p.where };
+    }
   }
   if (allow) dir.allows = [...dir.allows, rule];
   else dir.denies = [...dir.denies, rule];
@@ -118,19 +128,21 @@ export const accessCompatModule: ModuleDef<unknown, AccessCompatDirConf> = {
   sourceName: 'mod_access_compat.c',
   createDirConfig: () => ({ order: undefined, allows: [], denies: [], satisfy: undefined }),
   directives: [
-    directive<unknown, AccessCompatDirConf>('order', orClass('Limit'), 'take1', "'allow,deny', 'deny,allow', or 'mutual-failure'", (_p, dir, _s, [v]) => {
+    directive<unknown, AccessCompatDirConf>('order', orClass('Limit'), 'take1', "'allow,deny', 'deny,allow', or 'mutual-failure'", (p, dir, _s, [v]) => {
       const lower = (v as string).toLowerCase();
       if (lower !== 'allow,deny' && lower !== 'deny,allow' && lower !== 'mutual-failure') throw fail('unknown order');
       dir.order = lower;
+      dir.orders = [...(dir.orders ?? []), { value: lower, limit: p.limit ?? null }];
     }),
     directive<unknown, AccessCompatDirConf>('allow', orClass('Limit'), 'iterate2', "'from' followed by hostnames or IP-address wildcards", (p, dir, _s, [from, where]) =>
       allowDeny(p, dir, from as string, where as string, true)),
     directive<unknown, AccessCompatDirConf>('deny', orClass('Limit'), 'iterate2', "'from' followed by hostnames or IP-address wildcards", (p, dir, _s, [from, where]) =>
       allowDeny(p, dir, from as string, where as string, false)),
-    directive<unknown, AccessCompatDirConf>('Satisfy', AUTH, 'take1', "access policy if both allow and require used ('all' or 'any')", (_p, dir, _s, [v]) => {
+    directive<unknown, AccessCompatDirConf>('Satisfy', AUTH, 'take1', "access policy if both allow and require used ('all' or 'any')", (p, dir, _s, [v]) => {
       const lower = (v as string).toLowerCase();
       if (lower !== 'all' && lower !== 'any') throw fail("Satisfy either 'any' or 'all'.");
       dir.satisfy = lower;
+      dir.satisfies = [...(dir.satisfies ?? []), { value: lower, limit: p.limit ?? null }];
     }),
   ],
 };

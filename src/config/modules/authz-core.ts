@@ -4,9 +4,11 @@
  * blocks are parsed into a tree (the scope's lines form an implicit <RequireAny>), checked as
  * Apache checks them, and merged with AuthMerging semantics. Providers are known only when the
  * module registering them is loaded; providers smoothgate cannot evaluate make the scope fail
- * closed (INTERFACE.md §9). Evaluation is issue 7's.
+ * closed (INTERFACE.md §9). Evaluation: src/access/authz-tree.ts.
  */
-import { isIP } from 'node:net';
+import { parseSubnetWord, subnetErrorText } from '../../access/ip';
+import { parseExpr } from '../../rewrite/expr';
+import { requireExprText } from '../../access/require-expr';
 import { getWordConf, restOf, splitWords } from '../lexer';
 import { checkBoolExpression } from '../expr-syntax';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
@@ -30,9 +32,17 @@ const PROVIDERS: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 
 /** Providers issue 7 evaluates; every other known provider fails closed. */
-const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'forward-dns', 'local', 'user', 'valid-user', 'group', 'file-group']);
+const EVALUATED = new Set(['all', 'env', 'method', 'ip', 'host', 'forward-dns', 'local', 'user', 'valid-user', 'group', 'expr']);
 
-const KNOWN_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'HEAD']);
+/** Providers whose argument is an ap_expr string (user_parse_config, host_parse_config …). */
+const EXPR_ARGS = new Set(['user', 'group', 'host', 'forward-dns', 'file-group']);
+
+/** ap_method_number_of: httpd's built-in methods (HEAD is M_GET). */
+const KNOWN_METHODS = new Set([
+  'GET', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY',
+  'MOVE', 'LOCK', 'UNLOCK', 'VERSION-CONTROL', 'CHECKOUT', 'UNCHECKOUT', 'CHECKIN', 'UPDATE', 'LABEL', 'REPORT',
+  'MKWORKSPACE', 'MKACTIVITY', 'BASELINE-CONTROL', 'MERGE', 'HEAD',
+]);
 
 function providerKnown(p: CmdParms, name: string): boolean {
   const lower = name.toLowerCase();
@@ -66,11 +76,11 @@ function checkProviderArgs(provider: string, args: string[]): void {
       for (const m of args) if (!KNOWN_METHODS.has(m)) throw fail(`Invalid Method '${m}'`);
       break;
     case 'ip':
-      if (args.length === 0) throw fail("'Require ip' requires an argument");
+      // ip_parse_config (mod_authz_host.c) through apr_ipsubnet_create.
+      if (args.length === 0) throw fail("'require ip' requires an argument");
       for (const a of args) {
-        const addr = a.split('/')[0] as string;
-        const partial = /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr) && addr.split('.').every((o) => o === '' || Number(o) <= 255);
-        if (isIP(addr) === 0 && !partial) throw fail(`ip address '${a}' appears to be invalid: The specified IP address is invalid.`);
+        const subnet = parseSubnetWord(a);
+        if (typeof subnet === 'string') throw fail(subnetErrorText(a, subnet));
       }
       break;
     default:
@@ -104,12 +114,29 @@ function addRequire(p: CmdParms, dir: AuthzDirConf, raw: string): void {
   checkProviderArgs(lower, args);
   if (lower === 'expr') checkRequireExpr(argText);
   const { container } = currentContainer(dir);
-  if (negate && container.kind === 'any') {
+  if (negate && container.kind !== 'all') {
     throw fail(`negative ${p.directiveName} directive has no effect in ${describe(container)} directive`);
   }
-  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit ?? null };
+  const line: RequireLine = { negate, provider: lower, args, where: p.where, limit: p.limit ?? null, raw: argText };
   container.children.push({ kind: 'line', line });
   if (!EVALUATED.has(lower)) p.failClosed?.(`Require ${lower} cannot be evaluated by smoothgate`);
+  else if (lower === 'expr') {
+    const unsupported = requireExprUnsupported(argText);
+    if (unsupported) p.failClosed?.(`Require expr cannot be evaluated by smoothgate: ${unsupported}`);
+  }
+  else if (EXPR_ARGS.has(lower) && argText.includes('%{')) p.failClosed?.(`Require ${lower} with an ap_expr argument cannot be evaluated by smoothgate`);
+}
+
+/**
+ * expr_parse_config (mod_authz_core.c) strips one pair of surrounding double quotes and parses an
+ * ap_expr. We evaluate the subset src/rewrite/expr.ts implements exactly; an expression outside it,
+ * or one that needs the authenticated user (%{REMOTE_USER}), fails closed. Returns why, or null.
+ */
+function requireExprUnsupported(argText: string): string | null {
+  const text = requireExprText(argText);
+  if (/REMOTE_USER/i.test(text)) return 'expressions on REMOTE_USER are not evaluated';
+  const parsed = parseExpr(text);
+  return parsed.ok ? null : parsed.reason;
 }
 
 /** Called by the walker (sections.ts) before walking a <RequireAll|Any|None> block. */
@@ -121,14 +148,29 @@ export function authzSectionEnter(record: unknown, kind: 'all' | 'any' | 'none',
   return null;
 }
 
+/**
+ * authz_core_check_section (run by check_config on the server's own sections, not on .htaccess):
+ * a container needs at least one positive child. A <RequireNone> child counts as negative — inside
+ * a <RequireAll> Apache folds it in with its children negated (De Morgan), inside another
+ * <RequireNone> it stays a negated container.
+ */
+function onlyNegative(block: Container): boolean {
+  return block.children.every((c) => (c.kind === 'line' ? c.line.negate : c.kind === 'none'));
+}
+
+function sectionLabel(kind: Container['kind']): string {
+  return kind === 'all' ? '<RequireAll>' : kind === 'none' ? '<RequireNone>' : '<RequireAny>';
+}
+
 /** Called after the block's contents: attach it to its parent as add_authz_section does. */
-export function authzSectionLeave(record: unknown, name: string): string | null {
+export function authzSectionLeave(record: unknown, name: string, inHtaccess = false): string | null {
   const dir = record as AuthzDirConf;
   const stack = openBlocks.get(dir) as Container[];
   const block = stack.pop() as Container;
-  if (block.children.length === 0) return `${name}> directive contains no authorization directives`;
+  if (block.children.length === 0) return `${sectionLabel(block.kind)} directive contains no authorization directives`;
+  if (!inHtaccess && onlyNegative(block)) return `${sectionLabel(block.kind)} directive contains only negative authorization directives (AH01624)`;
   const { container: parent } = currentContainer(dir);
-  if (block.kind === 'none' && parent.kind === 'any') {
+  if (block.kind === 'none' && parent.kind !== 'all') {
     return `${name}> directive has no effect in ${describe(parent)} directive`;
   }
   if (block.kind !== 'none' && block.kind === parent.kind) parent.children.push(...block.children); // associative

@@ -20,6 +20,7 @@ import { expiresModule } from './expires';
 import { deflateModule, filterModule } from './filters';
 import { logConfigModule } from './log-config';
 import { NOT_EMULATED_MODULES } from './not-emulated';
+import { remoteipModule } from './remoteip';
 
 export const MODULES: ModuleDef[] = [
   coreModule,
@@ -49,5 +50,6 @@ export const MODULES: ModuleDef[] = [
   expiresModule,
   filterModule,
   deflateModule,
+  remoteipModule,
   ...NOT_EMULATED_MODULES,
 ];

@@ -5,6 +5,7 @@
  */
 import type { DirectiveContexts, DirectiveSyntax, ModuleDef } from '../module';
 import { OR_ALL_CTX, RSRC, RSRC_ACCESS, directive, ignored, orClass } from './define';
+import type { SslDirConf } from '../records';
 
 type Ctx = 'R' | 'RA' | 'FI' | 'IX' | 'AU' | 'ALL' | 'OP';
 const CTX: Record<Ctx, DirectiveContexts> = {
@@ -57,7 +58,7 @@ const CATALOGUE: readonly Catalogue[] = [
       'SSLStaplingCache', 'SSLUseStapling', 'SSLCompression', 'SSLSessionTickets', 'SSLOpenSSLConfCmd', 'SSLProxyEngine', 'SSLProxyVerify',
       'SSLProxyCheckPeerName', 'SSLProxyCheckPeerCN', 'SSLProxyCheckPeerExpire', 'SSLStrictSNIVHostCheck', 'SSLCARevocationFile', 'SSLCARevocationPath', 'SSLCARevocationCheck']
       .map((n) => [n, 'RA', 'raw'] as Entry)
-      .concat([['SSLOptions', 'ALL', 'raw'], ['SSLVerifyClient', 'RA', 'raw'], ['SSLVerifyDepth', 'RA', 'raw'], ['SSLRequireSSL', 'AU', 'noArgs'], ['SSLRequire', 'AU', 'raw'], ['SSLRenegBufferSize', 'AU', 'raw']]),
+      .concat([['SSLOptions', 'ALL', 'raw'], ['SSLVerifyDepth', 'RA', 'raw'], ['SSLRenegBufferSize', 'AU', 'raw']]),
   },
   ...['php_module', 'php7_module', 'php5_module'].map((id): Catalogue => ({
     id, sourceName: id === 'php_module' ? 'mod_php.c' : `mod_${id.slice(0, -7)}.c`, reason: 'PHP runs on the backend', effect: 'backend',
@@ -71,7 +72,6 @@ const CATALOGUE: readonly Catalogue[] = [
   { id: 'userdir_module', sourceName: 'mod_userdir.c', reason: '~user directories are not mapped by smoothgate', entries: [['UserDir', 'R', 'raw']] },
   { id: 'speling_module', sourceName: 'mod_speling.c', reason: 'spelling correction is not emulated', entries: [['CheckSpelling', 'OP', 'flag'], ['CheckCaseOnly', 'OP', 'flag'], ['CheckBasenameMatch', 'OP', 'flag']] },
   { id: 'http2_module', sourceName: 'mod_http2.c', reason: 'HTTP/2 is not offered', entries: ['H2Direct', 'H2Push', 'H2MaxSessionStreams', 'H2WindowSize', 'H2StreamMaxMemSize', 'H2ModernTLSOnly', 'H2Upgrade', 'H2CopyFiles'].map((n) => [n, 'RA', 'raw'] as Entry) },
-  { id: 'remoteip_module', sourceName: 'mod_remoteip.c', reason: 'client addresses from proxies: trustedProxies in smoothgate.yaml (issue 7 reads these)', entries: [['RemoteIPHeader', 'R'], ['RemoteIPInternalProxy', 'R', 'iterate'], ['RemoteIPTrustedProxy', 'R', 'iterate'], ['RemoteIPInternalProxyList', 'R'], ['RemoteIPTrustedProxyList', 'R'], ['RemoteIPProxiesHeader', 'R'], ['RemoteIPProxyProtocol', 'R']] },
   { id: 'mime_magic_module', sourceName: 'mod_mime_magic.c', reason: 'content sniffing is not emulated', entries: [['MimeMagicFile', 'R']] },
   { id: 'proxy_fcgi_module', sourceName: 'mod_proxy_fcgi.c', reason: 'FastCGI runs on the backend', effect: 'backend', entries: [['ProxyFCGIBackendType', 'RA'], ['ProxyFCGISetEnvIf', 'RA', 'raw']] },
   { id: 'proxy_http_module', sourceName: 'mod_proxy_http.c', reason: '', entries: [] },
@@ -110,4 +110,29 @@ function buildModule(c: Catalogue): ModuleDef {
   };
 }
 
-export const NOT_EMULATED_MODULES: readonly ModuleDef[] = CATALOGUE.map(buildModule);
+/**
+ * mod_ssl's access control (modules/ssl/ssl_engine_kernel.c ssl_hook_Access): `SSLRequireSSL` is
+ * evaluated (the request must have come over TLS: the gateway's HTTPS listener); `SSLRequire` and
+ * client-certificate checks (`SSLVerifyClient` other than none) cannot be, and fail closed.
+ */
+function withSslAccess(module: ModuleDef): ModuleDef {
+  if (module.id !== 'ssl_module') return module;
+  return {
+    ...module,
+    createDirConfig: (): SslDirConf => ({ requireSsl: undefined }),
+    mergeDirConfig: (base: SslDirConf, add: SslDirConf): SslDirConf => ({ requireSsl: add.requireSsl ?? base.requireSsl }),
+    directives: [
+      ...module.directives,
+      directive<unknown, SslDirConf>('SSLRequireSSL', CTX.AU, 'noArgs', 'Require the SSL protocol for the per-directory context', (_p, dir) => {
+        dir.requireSsl = true;
+      }),
+      directive<unknown, SslDirConf>('SSLRequire', CTX.AU, 'raw', 'Require a boolean expression to evaluate to true for access', (p) =>
+        p.failClosed?.('SSLRequire expressions are not evaluated by smoothgate')),
+      directive<unknown, SslDirConf>('SSLVerifyClient', { ...CTX.RA, override: 'AuthConfig' }, 'raw', 'SSL Client verify type', (p, _d, _s, [v]) => {
+        if ((v ?? '').trim().toLowerCase() !== 'none') p.failClosed?.(`SSLVerifyClient ${v}: client certificates are not verified by smoothgate`);
+      }),
+    ],
+  };
+}
+
+export const NOT_EMULATED_MODULES: readonly ModuleDef[] = CATALOGUE.map(buildModule).map(withSslAccess);
