@@ -76,6 +76,9 @@ export const ERROR_CATALOGUE = {
   SG_ERR_STREAM_NOT_FOUND: { message: '{what} not found', httpStatus: 404 },
   SG_ERR_STREAM_NO_TRACK: { message: 'source has no {type} track', httpStatus: 415 },
   SG_ERR_STREAM_RANGE: { message: 'range not satisfiable', httpStatus: 416 },
+  SG_ERR_STREAM_CODEC: { message: 'cannot describe {type} track for Smooth Streaming: {detail}', httpStatus: 415 },
+  SG_ERR_STREAM_NO_FRAGMENT: { message: 'no {type} fragment contains time {timeHns}', httpStatus: 404 },
+  SG_ERR_STREAM_UNALIGNED: { message: 'renditions do not share fragment boundaries: {detail}', httpStatus: 415 },
   // --- proxy ------------------------------------------------------------------------------------
   SG_ERR_PROXY_CONNECT: { message: 'backend {url} unreachable: {reason}', httpStatus: 502 },
   SG_ERR_PROXY_TIMEOUT: { message: 'backend {url} timed out: {reason}', httpStatus: 504 },
