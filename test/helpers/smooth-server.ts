@@ -3,14 +3,15 @@
  * it: `X.mp4?manifest=1` / `?video=T` / `?audio=T` go to handleSmooth, other `.mp4` requests to
  * handleProgressive. It also plays the seed's rewrite rules for the `X.ism/manifest?…` form
  * (INTERFACE §5.2): `X.ism/manifest?q` → `X.mp4?manifest=1` and `X.ism/Fragments(video=T)` →
- * `X.mp4?video=T`, passing the client's URL as originalTarget.
+ * `X.mp4?video=T`, `X.ism/QualityLevels(N)/Fragments(video=T)` → `X.ism/X_N.ismv?video=T`, passing the
+ * client's URL as originalTarget.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleProgressive } from '../../src/streaming/progressive';
-import { handleSmooth, isSmoothQuery, SmoothCache, type SmoothDeps } from '../../src/streaming/smooth';
-import { sendStreamResponse, fileProgressiveDeps } from '../../src/http';
+import { handleSmooth, isSmoothQuery, fileSmoothDeps, type SmoothDeps } from '../../src/streaming/smooth';
+import { sendStreamResponse } from '../../src/http';
 import type { LoggedError } from './progressive-server';
 
 export interface SmoothTestServer {
@@ -26,7 +27,9 @@ export interface SmoothTestServer {
 function rewrite(pathname: string, query: string): { path: string; query: string } {
   const manifest = /^(.*)\.ism\/manifest$/.exec(pathname);
   if (manifest && query !== '') return { path: `${manifest[1]}.mp4`, query: 'manifest=1' };
-  const fragment = /^(.*)\.ism\/(?:QualityLevels\([0-9]+\)\/)?Fragments\((\w+)=([0-9]+)\)$/.exec(pathname);
+  const level = /^(.*\/)?([^/]+)\.ism\/QualityLevels\(([0-9]+)\)\/Fragments\((\w+)=([0-9]+)\)$/.exec(pathname);
+  if (level) return { path: `${level[1] ?? ''}${level[2]}.ism/${level[2]}_${level[3]}.ismv`, query: `${level[4]}=${level[5]}` };
+  const fragment = /^(.*)\.ism\/Fragments\((\w+)=([0-9]+)\)$/.exec(pathname);
   if (fragment) return { path: `${fragment[1]}.mp4`, query: `${fragment[2]}=${fragment[3]}` };
   return { path: pathname, query };
 }
@@ -38,7 +41,7 @@ export async function startSmoothServer(root: string): Promise<SmoothTestServer>
     warn: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'warn', fields, message }),
     error: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'error', fields, message }),
   };
-  const deps: SmoothDeps = { ...fileProgressiveDeps({ logger }), smoothCache: new SmoothCache() };
+  const deps: SmoothDeps = fileSmoothDeps({ logger });
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);

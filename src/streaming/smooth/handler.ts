@@ -20,7 +20,8 @@ import { parseSmoothQuery, type SmoothQuery } from './query';
 import { SmoothCache } from './smooth-cache';
 import { levelsOf, singleMovieSet, type SmoothLevel, type SmoothSet } from './smooth-set';
 import { findFragment, type SmoothTrackType } from './timeline';
-import { singleFileTemplates, urlFormOf, type UrlTemplates } from './url-template';
+import { setTemplates, singleFileTemplates, urlFormOf, type UrlTemplates } from './url-template';
+import { buildSet2009, levelForFile, memberOf, setFolderOf, setMembers, type LoadedMember } from './set-2009';
 
 export interface SmoothRequest {
   readonly method: string;
@@ -38,6 +39,8 @@ export interface SmoothDeps extends ProgressiveDeps {
   readonly smoothOptions?: Partial<SmoothOptions>;
   /** Timelines and manifest bytes per index (created on first use when absent; share one per server). */
   readonly smoothCache?: SmoothCache;
+  /** Names in a folder; null when it does not exist. Needed for the 2009 layout (`X.ism/` sets). */
+  readonly readDirectory?: (path: string) => Promise<string[] | null>;
 }
 
 const ALLOWED_METHODS = 'GET, HEAD';
@@ -85,8 +88,30 @@ async function answer(request: SmoothRequest, deps: SmoothDeps, options: SmoothO
   try {
     const query = parseSmoothQuery(request.query);
     if (query.kind === 'none') throw new SgError('SG_ERR_STREAM_BAD_PARAMETER', { name: 'query', value: 'no manifest/video/audio key' });
+    const cache = cacheOf(deps);
+    const member = memberOf(request.filePath);
+    if (query.kind === 'fragment' && member) {
+      // `X.ism/X_N.ismv?video=T` (2009 layout): the file's level within its set, so audio fragments
+      // follow the set's video boundaries exactly as the manifest lists them.
+      const stat = await statOrThrow(deps, request.filePath);
+      const movie = await deps.indexCache.get(identityOf(request.filePath, stat), () => loadIndex(deps, request.filePath));
+      const set = await loadSet(member.directory, member.stem, deps, options, cache);
+      if (!set) throw new SgError('SG_ERR_STREAM_NOT_FOUND', { what: 'set' });
+      const level = levelForFile(set.set, query.type, request.filePath, movie);
+      if (!level) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: query.type });
+      return fragmentOfLevel(query.type, query.timeHns, level, stat, options, false);
+    }
+    if (query.kind === 'manifest') {
+      const folder = setFolderOf(request.filePath);
+      const set = folder ? await loadSet(folder.directory, folder.stem, deps, options, cache) : null;
+      if (set && folder) {
+        const form = urlFormOf(request.originalTarget);
+        const stem = request.originalTarget !== undefined ? stemOfTarget(request.originalTarget, folder.stem) : folder.stem;
+        return manifestResponse(request, set, options, cache, setTemplates(form, stem));
+      }
+    }
     const source = await loadSingle(request.filePath, deps, options);
-    if (query.kind === 'manifest') return manifestResponse(request, source, options, cacheOf(deps));
+    if (query.kind === 'manifest') return manifestResponse(request, source, options, cache);
     return fragmentResponse(query, source, options);
   } catch (error) {
     if (isSgError(error)) return errorResponse(error, cors);
@@ -95,13 +120,23 @@ async function answer(request: SmoothRequest, deps: SmoothDeps, options: SmoothO
   }
 }
 
+/** X of the client's `…/X.mp4?manifest=1` (its spelling, for the direct set template), else `fallback`. */
+function stemOfTarget(originalTarget: string, fallback: string): string {
+  const q = originalTarget.indexOf('?');
+  const path = q < 0 ? originalTarget : originalTarget.slice(0, q);
+  const m = /([^/]+)\.mp4$/i.exec(path);
+  return m ? decodeURIComponent(m[1]!) : fallback;
+}
+
 interface LoadedSource {
   readonly set: SmoothSet;
-  readonly stat: FileStat;
+  /** Identity of the source(s) for the validators, and the newest mtime. */
+  readonly identityTag: string;
+  readonly mtimeMs: number;
   readonly filePath: string;
 }
 
-async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOptions): Promise<LoadedSource> {
+async function statOrThrow(deps: SmoothDeps, filePath: string): Promise<FileStat> {
   let stat: FileStat | null;
   try {
     stat = await deps.statFile(filePath);
@@ -109,10 +144,41 @@ async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOpt
     throw new SgError('SG_ERR_MP4_IO', { file: filePath, reason: 'stat failed' }, { cause });
   }
   if (!stat || !stat.isFile) throw new SgError('SG_ERR_STREAM_NOT_FOUND', { what: 'file' });
-  const identity: FileIdentity = { path: filePath, sizeBytes: stat.sizeBytes, mtimeMs: stat.mtimeMs, inode: stat.inode };
-  const movie = await deps.indexCache.get(identity, () => loadIndex(deps, filePath));
+  return stat;
+}
+
+function identityOf(filePath: string, stat: FileStat): FileIdentity {
+  return { path: filePath, sizeBytes: stat.sizeBytes, mtimeMs: stat.mtimeMs, inode: stat.inode };
+}
+
+async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOptions): Promise<LoadedSource> {
+  const stat = await statOrThrow(deps, filePath);
+  const movie = await deps.indexCache.get(identityOf(filePath, stat), () => loadIndex(deps, filePath));
   const set = cacheOf(deps).setFor(movie, `single\u0000${options.audioOnlyFragmentHns}`, () => singleMovieSet(movie, filePath, options.audioOnlyFragmentHns));
-  return { set, stat, filePath };
+  return { set, identityTag: fileIdentityETag(stat), mtimeMs: stat.mtimeMs, filePath };
+}
+
+/** The 2009 set in `directory` (null when the folder is missing or holds no `stem_N.ismv`). */
+async function loadSet(directory: string, stem: string, deps: SmoothDeps, options: SmoothOptions, cache: SmoothCache): Promise<LoadedSource | null> {
+  if (!deps.readDirectory) return null;
+  const names = await deps.readDirectory(directory);
+  if (!names) return null;
+  const members = setMembers(directory, stem, names);
+  if (members.length === 0) return null;
+  const stats: FileStat[] = [];
+  for (const member of members) stats.push(await statOrThrow(deps, member.path));
+  const identityTag = members.map((m, i) => `${m.bitrateBps}:${fileIdentityETag(stats[i]!)}`).join(',');
+  const key = `${directory}\u0000${identityTag}\u0000${options.audioOnlyFragmentHns}`;
+  const set = await cache.setForKey(key, async () => {
+    const loaded: LoadedMember[] = [];
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
+      const movie = await deps.indexCache.get(identityOf(member.path, stats[i]!), () => loadIndex(deps, member.path));
+      loaded.push({ ...member, movie });
+    }
+    return buildSet2009(loaded, options.audioOnlyFragmentHns);
+  });
+  return { set, identityTag, mtimeMs: Math.max(...stats.map((s) => s.mtimeMs)), filePath: directory };
 }
 
 async function loadIndex(deps: SmoothDeps, path: string): Promise<MovieIndex> {
@@ -148,9 +214,9 @@ function manifestStreams(set: SmoothSet, templates: UrlTemplates): ManifestStrea
   return streams;
 }
 
-function validators(stat: FileStat, parts: string): { etag: string; lastModified: Date } {
-  const etag = `"${createHash('sha1').update(`${fileIdentityETag(stat)}|${parts}`).digest('base64url').slice(0, 27)}"`;
-  return { etag, lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000) };
+function validators(identityTag: string, mtimeMs: number, parts: string): { etag: string; lastModified: Date } {
+  const etag = `"${createHash('sha1').update(`${identityTag}|${parts}`).digest('base64url').slice(0, 27)}"`;
+  return { etag, lastModified: new Date(Math.floor(mtimeMs / 1000) * 1000) };
 }
 
 export function manifestResponse(request: SmoothRequest, source: LoadedSource, options: SmoothOptions, cache: SmoothCache, templates?: UrlTemplates): StreamResponse {
@@ -167,16 +233,17 @@ export function manifestResponse(request: SmoothRequest, source: LoadedSource, o
   if (gzip) headers.push(['Content-Encoding', 'gzip']);
   if (options.cacheControlManifest !== null) headers.push(['Cache-Control', options.cacheControlManifest]);
   headers.push(...corsHeaders(options));
-  return { status: 200, headers, plan: makeBodyPlan([{ kind: 'memory', bytes }]), ...validators(source.stat, `manifest|${key}|${gzip ? 'gz' : ''}`) };
+  return { status: 200, headers, plan: makeBodyPlan([{ kind: 'memory', bytes }]), ...validators(source.identityTag, source.mtimeMs, `manifest|${key}|${gzip ? 'gz' : ''}`) };
 }
 
 export function fragmentResponse(query: Extract<SmoothQuery, { kind: 'fragment' }>, source: LoadedSource, options: SmoothOptions, level?: SmoothLevel, infoOnly = false): StreamResponse {
   const chosen = level ?? levelsOf(source.set, query.type)[0];
   if (!chosen) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: query.type });
-  return fragmentOfLevel(query.type, query.timeHns, chosen, source.stat, options, infoOnly);
+  return fragmentOfLevel(query.type, query.timeHns, chosen, { identityTag: source.identityTag, mtimeMs: source.mtimeMs }, options, infoOnly);
 }
 
-export function fragmentOfLevel(type: SmoothTrackType, timeHns: number, level: SmoothLevel, stat: FileStat, options: SmoothOptions, infoOnly: boolean): StreamResponse {
+export function fragmentOfLevel(type: SmoothTrackType, timeHns: number, level: SmoothLevel, source: FileStat | { identityTag: string; mtimeMs: number }, options: SmoothOptions, infoOnly: boolean): StreamResponse {
+  const identityTag = 'identityTag' in source ? source.identityTag : fileIdentityETag(source);
   const index = findFragment(level.timeline, timeHns);
   if (index < 0) throw new SgError('SG_ERR_STREAM_NO_FRAGMENT', { type, timeHns: String(timeHns) });
   const fragment = buildFragment(level.timeline, index, level.sourcePath);
@@ -188,5 +255,5 @@ export function fragmentOfLevel(type: SmoothTrackType, timeHns: number, level: S
   if (options.cacheControlFragment !== null) headers.push(['Cache-Control', options.cacheControlFragment]);
   headers.push(...corsHeaders(options));
   const plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
-  return { status: 200, headers, plan, ...validators(stat, `${type}|${level.timeline.track.trackId}|${fragment.startHns}|${infoOnly ? 'info' : ''}`) };
+  return { status: 200, headers, plan, ...validators(identityTag, source.mtimeMs, `${type}|${level.sourcePath}|${level.timeline.track.trackId}|${fragment.startHns}|${infoOnly ? 'info' : ''}`) };
 }

@@ -13,3 +13,5 @@ export { writeManifest, type ManifestModel, type ManifestStream, type ManifestQu
 export { avcAnnexB, hevcAnnexB, describeAudio, describeVideo, type AudioCodecInfo, type VideoCodecInfo } from './codec-private-data';
 export { singleMovieSet, averageBitrateBps, type SmoothLevel, type SmoothSet } from './smooth-set';
 export { urlFormOf, singleFileTemplates, setTemplates, type UrlForm, type UrlTemplates } from './url-template';
+export { fileSmoothDeps, readDirectoryNames } from './fs-deps';
+export { buildSet2009, setMembers, setFolderOf, memberOf, type SetMember } from './set-2009';

@@ -14,6 +14,24 @@ interface ManifestBytes {
 export class SmoothCache {
   private readonly sets = new WeakMap<MovieIndex, Map<string, SmoothSet>>();
   private readonly manifests = new WeakMap<SmoothSet, Map<string, ManifestBytes>>();
+  /** Multi-file sets (2009 layout), keyed by folder + member identities; LRU by count. */
+  private readonly keyedSets = new Map<string, Promise<SmoothSet>>();
+  constructor(private readonly maxKeyedSets = 64) {}
+
+  /** Concurrent first requests share one build; failures are not kept. */
+  setForKey(key: string, build: () => Promise<SmoothSet>): Promise<SmoothSet> {
+    const cached = this.keyedSets.get(key);
+    if (cached) {
+      this.keyedSets.delete(key);
+      this.keyedSets.set(key, cached);
+      return cached;
+    }
+    const pending = build();
+    this.keyedSets.set(key, pending);
+    pending.catch(() => this.keyedSets.delete(key));
+    while (this.keyedSets.size > this.maxKeyedSets) this.keyedSets.delete(this.keyedSets.keys().next().value as string);
+    return pending;
+  }
 
   setFor(movie: MovieIndex, key: string, build: () => SmoothSet): SmoothSet {
     let byKey = this.sets.get(movie);
