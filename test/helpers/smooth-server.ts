@@ -4,13 +4,15 @@
  * handleProgressive. It also plays the seed's rewrite rules for the `X.ism/manifest?…` form
  * (INTERFACE §5.2): `X.ism/manifest?q` → `X.mp4?manifest=1` and `X.ism/Fragments(video=T)` →
  * `X.mp4?video=T`, `X.ism/QualityLevels(N)/Fragments(video=T)` → `X.ism/X_N.ismv?video=T`, passing the
- * client's URL as originalTarget.
+ * client's URL as originalTarget. A path through a SMIL `X.ism` file goes to handleIis with the rest as
+ * path info (the `smooth-streaming` handler; no rule).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleProgressive } from '../../src/streaming/progressive';
-import { handleSmooth, isSmoothQuery, fileSmoothDeps, type SmoothDeps } from '../../src/streaming/smooth';
+import { handleSmooth, handleIis, isSmoothQuery, fileSmoothDeps, type SmoothDeps } from '../../src/streaming/smooth';
+import { statSync } from 'node:fs';
 import { sendStreamResponse } from '../../src/http';
 import type { LoggedError } from './progressive-server';
 
@@ -34,6 +36,14 @@ function rewrite(pathname: string, query: string): { path: string; query: string
   return { path: pathname, query };
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export async function startSmoothServer(root: string): Promise<SmoothTestServer> {
   const logged: LoggedError[] = [];
   const requests: string[] = [];
@@ -46,6 +56,18 @@ export async function startSmoothServer(root: string): Promise<SmoothTestServer>
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);
     const q = url.indexOf('?');
+    // IIS layout: a SMIL `X.ism` file mapped to smooth-streaming, the rest of the path as path info.
+    const iis = /^(.*?\.ism)(\/.*)?$/i.exec(decodeURIComponent(q < 0 ? url : url.slice(0, q)));
+    if (iis && isFile(join(root, iis[1]!.replace(/^\/+/, '').replace(/\.\.+/g, '')))) {
+      const ismPath = join(root, iis[1]!.replace(/^\/+/, '').replace(/\.\.+/g, ''));
+      handleIis({ method: req.method ?? 'GET', filePath: ismPath, pathInfo: iis[2] ?? '', query: q < 0 ? '' : url.slice(q + 1), originalTarget: url, headers: req.headers }, deps)
+        .then((response) => sendStreamResponse(req, res, response, { logger }))
+        .catch((error: unknown) => {
+          logged.push({ level: 'error', fields: { err: String(error) }, message: 'handler threw' });
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      return;
+    }
     const mapped = rewrite(decodeURIComponent(q < 0 ? url : url.slice(0, q)), q < 0 ? '' : url.slice(q + 1));
     const filePath = join(root, mapped.path.replace(/^\/+/, '').replace(/\.\.+/g, ''));
     const request = { method: req.method ?? 'GET', filePath, query: mapped.query, originalTarget: url, headers: req.headers };

@@ -41,11 +41,13 @@ export interface SmoothDeps extends ProgressiveDeps {
   readonly smoothCache?: SmoothCache;
   /** Names in a folder; null when it does not exist. Needed for the 2009 layout (`X.ism/` sets). */
   readonly readDirectory?: (path: string) => Promise<string[] | null>;
+  /** A small text file (the IIS server manifest), at most maxBytes; null when it does not exist. */
+  readonly readTextFile?: (path: string, maxBytes: number) => Promise<string | null>;
 }
 
 const ALLOWED_METHODS = 'GET, HEAD';
 
-function corsHeaders(options: SmoothOptions): Array<[string, string]> {
+export function corsHeaders(options: SmoothOptions): Array<[string, string]> {
   return options.corsAllowOrigin === null ? [] : [['Access-Control-Allow-Origin', options.corsAllowOrigin]];
 }
 
@@ -62,7 +64,7 @@ function acceptsGzip(headers: SmoothRequest['headers']): boolean {
 }
 
 const fallbackCaches = new WeakMap<ProgressiveDeps, SmoothCache>();
-function cacheOf(deps: SmoothDeps): SmoothCache {
+export function cacheOf(deps: SmoothDeps): SmoothCache {
   if (deps.smoothCache) return deps.smoothCache;
   let cache = fallbackCaches.get(deps);
   if (!cache) fallbackCaches.set(deps, (cache = new SmoothCache()));
@@ -128,7 +130,7 @@ function stemOfTarget(originalTarget: string, fallback: string): string {
   return m ? decodeURIComponent(m[1]!) : fallback;
 }
 
-interface LoadedSource {
+export interface LoadedSource {
   readonly set: SmoothSet;
   /** Identity of the source(s) for the validators, and the newest mtime. */
   readonly identityTag: string;
@@ -136,7 +138,7 @@ interface LoadedSource {
   readonly filePath: string;
 }
 
-async function statOrThrow(deps: SmoothDeps, filePath: string): Promise<FileStat> {
+export async function statOrThrow(deps: SmoothDeps, filePath: string): Promise<FileStat> {
   let stat: FileStat | null;
   try {
     stat = await deps.statFile(filePath);
@@ -147,7 +149,7 @@ async function statOrThrow(deps: SmoothDeps, filePath: string): Promise<FileStat
   return stat;
 }
 
-function identityOf(filePath: string, stat: FileStat): FileIdentity {
+export function identityOf(filePath: string, stat: FileStat): FileIdentity {
   return { path: filePath, sizeBytes: stat.sizeBytes, mtimeMs: stat.mtimeMs, inode: stat.inode };
 }
 
@@ -181,7 +183,7 @@ async function loadSet(directory: string, stem: string, deps: SmoothDeps, option
   return { set, identityTag, mtimeMs: Math.max(...stats.map((s) => s.mtimeMs)), filePath: directory };
 }
 
-async function loadIndex(deps: SmoothDeps, path: string): Promise<MovieIndex> {
+export async function loadIndex(deps: SmoothDeps, path: string): Promise<MovieIndex> {
   const source = await deps.openSource(path);
   try {
     return await indexMovie(source);
@@ -219,7 +221,7 @@ function validators(identityTag: string, mtimeMs: number, parts: string): { etag
   return { etag, lastModified: new Date(Math.floor(mtimeMs / 1000) * 1000) };
 }
 
-export function manifestResponse(request: SmoothRequest, source: LoadedSource, options: SmoothOptions, cache: SmoothCache, templates?: UrlTemplates): StreamResponse {
+export function manifestResponse(request: Pick<SmoothRequest, 'originalTarget' | 'headers' | 'filePath'>, source: LoadedSource, options: SmoothOptions, cache: SmoothCache, templates?: UrlTemplates): StreamResponse {
   const form = urlFormOf(request.originalTarget);
   const chosen = templates ?? singleFileTemplates(form, source.filePath, request.originalTarget);
   const key = `${chosen.video}\u0000${chosen.audio}`;

@@ -13,5 +13,8 @@ export { writeManifest, type ManifestModel, type ManifestStream, type ManifestQu
 export { avcAnnexB, hevcAnnexB, describeAudio, describeVideo, type AudioCodecInfo, type VideoCodecInfo } from './codec-private-data';
 export { singleMovieSet, averageBitrateBps, type SmoothLevel, type SmoothSet } from './smooth-set';
 export { urlFormOf, singleFileTemplates, setTemplates, type UrlForm, type UrlTemplates } from './url-template';
-export { fileSmoothDeps, readDirectoryNames } from './fs-deps';
-export { buildSet2009, setMembers, setFolderOf, memberOf, type SetMember } from './set-2009';
+export { fileSmoothDeps, readDirectoryNames, readTextFile } from './fs-deps';
+export { handleIis, type IisRequest } from './iis-handler';
+export { parseIisTarget, type IisTarget } from './iis-path';
+export { parseServerManifest, writeServerManifest, type ServerManifestEntry } from './server-manifest';
+export { buildSet2009, buildMultiSet, setMembers, setFolderOf, memberOf, type SetMember, type SetEntry } from './set-2009';

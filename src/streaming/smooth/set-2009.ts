@@ -83,26 +83,53 @@ export interface LoadedMember extends SetMember {
 }
 
 export function buildSet2009(members: readonly LoadedMember[], audioOnlyFragmentHns: number): SmoothSet {
-  const video: SmoothLevel[] = [];
+  const entries: SetEntry[] = [];
   for (const member of members) {
-    refuseProtected(member.movie);
-    const track = pickTrack(member.movie, 'video');
-    if (!track) continue;
+    for (const type of ['video', 'audio'] as const) {
+      const track = pickTrack(member.movie, type);
+      if (track) entries.push({ type, path: member.path, bitrateBps: member.bitrateBps, movie: member.movie, track });
+    }
+  }
+  return buildMultiSet(entries, audioOnlyFragmentHns, { dedupeAudio: true });
+}
+
+export interface SetEntry {
+  readonly type: 'video' | 'audio';
+  readonly path: string;
+  readonly bitrateBps: number;
+  readonly movie: MovieIndex;
+  readonly track: TrackIndex;
+}
+
+/**
+ * Levels of several files in one SmoothSet: video levels must share fragment starts (else 415), audio
+ * follows the first video level's boundaries (§5.1); with `dedupeAudio`, identical audio tracks count
+ * once (entries come sorted by bitrate, so the lowest N keeps it).
+ */
+export function buildMultiSet(entries: readonly SetEntry[], audioOnlyFragmentHns: number, options: { dedupeAudio: boolean }): SmoothSet {
+  const sorted = [...entries].sort((a, b) => a.bitrateBps - b.bitrateBps);
+  const video: SmoothLevel[] = [];
+  for (const entry of sorted) {
+    refuseProtected(entry.movie);
+    if (entry.type !== 'video') continue;
+    const track = entry.track;
     const timeline: SmoothTrackTimeline = { type: 'video', track, sampleTimesHns: mapDecodeTimes(track.dtsTs, track.timescale), fragmentFirstSample: videoBoundaries(track) };
     if (video.length > 0 && !sameStarts(video[0]!.timeline, timeline)) {
-      throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `${basename(member.path)} has keyframes at other times than ${basename(video[0]!.sourcePath)}` });
+      throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `${basename(entry.path)} has keyframes at other times than ${basename(video[0]!.sourcePath)}` });
     }
-    video.push(describeLevel(timeline, member.path, member.bitrateBps));
+    video.push(describeLevel(timeline, entry.path, entry.bitrateBps));
   }
   const audio: SmoothLevel[] = [];
   const seen = new Set<string>();
   let language: string | undefined;
-  for (const member of members) {
-    const track = pickTrack(member.movie, 'audio');
-    if (!track) continue;
-    const identity = audioIdentity(track);
-    if (seen.has(identity)) continue;
-    seen.add(identity);
+  for (const entry of sorted) {
+    if (entry.type !== 'audio') continue;
+    const track = entry.track;
+    if (options.dedupeAudio) {
+      const identity = audioIdentity(track);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+    }
     const sampleTimesHns = mapDecodeTimes(track.dtsTs, track.timescale);
     const reference = video[0]?.timeline;
     const timeline: SmoothTrackTimeline = {
@@ -112,10 +139,10 @@ export function buildSet2009(members: readonly LoadedMember[], audioOnlyFragment
       fragmentFirstSample: reference ? alignedBoundaries(track, reference.track, reference.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns),
     };
     if (audio.length > 0 && !sameStarts(audio[0]!.timeline, timeline)) {
-      throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `audio of ${basename(member.path)} does not line up with ${basename(audio[0]!.sourcePath)}` });
+      throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `audio of ${basename(entry.path)} does not line up with ${basename(audio[0]!.sourcePath)}` });
     }
     language ??= languageOf(track);
-    audio.push(describeLevel(timeline, member.path, member.bitrateBps));
+    audio.push(describeLevel(timeline, entry.path, entry.bitrateBps));
   }
   if (video.length === 0 && audio.length === 0) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: 'audio or video' });
   let durationHns = 0;
