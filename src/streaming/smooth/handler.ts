@@ -9,17 +9,18 @@ import { gzipSync } from 'node:zlib';
 import { isSgError, SgError } from '../../errors';
 import { indexMovie, type MovieIndex } from '../../mp4/movie-index';
 import type { FileIdentity } from '../../mp4/index-cache';
-import { makeBodyPlan } from '../body-plan';
+import { makeBodyPlan, type BodyPlan } from '../body-plan';
 import { errorResponse, type FileStat, type ProgressiveDeps } from '../progressive/handler';
 import { fileIdentityETag, SMOOTHGATE_VERSION } from '../static-response';
 import type { StreamResponse } from '../stream-response';
 import { buildFragment } from './fragment';
+import { gatherPlan, memoryPlan, worthGathering } from './fragment-bytes';
 import { writeManifest, type ManifestStream } from './manifest';
 import { resolveSmoothOptions, type SmoothOptions } from './options';
 import { parseSmoothQuery, type SmoothQuery } from './query';
 import { SmoothCache } from './smooth-cache';
 import { levelsOf, singleMovieSet, type SmoothLevel, type SmoothSet } from './smooth-set';
-import { findFragment, type SmoothTrackType } from './timeline';
+import { findFragment, fragmentStartHns, type SmoothTrackType } from './timeline';
 import { setTemplates, singleFileTemplates, urlFormOf, type UrlTemplates } from './url-template';
 import { buildSet2009, levelForFile, memberOf, setFolderOf, setMembers, type LoadedMember } from './set-2009';
 
@@ -101,7 +102,7 @@ async function answer(request: SmoothRequest, deps: SmoothDeps, options: SmoothO
       if (!set) throw new SgError('SG_ERR_STREAM_NOT_FOUND', { what: 'set' });
       const level = levelForFile(set.set, query.type, request.filePath, movie);
       if (!level) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: query.type });
-      return fragmentOfLevel(query.type, query.timeHns, level, stat, options, false);
+      return await fragmentOfLevel(query.type, query.timeHns, level, stat, options, false, { cache, openSource: deps.openSource });
     }
     if (query.kind === 'manifest') {
       const folder = setFolderOf(request.filePath);
@@ -114,7 +115,7 @@ async function answer(request: SmoothRequest, deps: SmoothDeps, options: SmoothO
     }
     const source = await loadSingle(request.filePath, deps, options);
     if (query.kind === 'manifest') return manifestResponse(request, source, options, cache);
-    return fragmentResponse(query, source, options);
+    return await fragmentResponse(query, source, options, { cache, openSource: deps.openSource });
   } catch (error) {
     if (isSgError(error)) return errorResponse(error, cors);
     deps.logger?.error({ file: request.filePath, err: String(error) }, 'unexpected failure in the Smooth handler');
@@ -238,17 +239,23 @@ export function manifestResponse(request: Pick<SmoothRequest, 'originalTarget' |
   return { status: 200, headers, plan: makeBodyPlan([{ kind: 'memory', bytes }]), ...validators(source.identityTag, source.mtimeMs, `manifest|${key}|${gzip ? 'gz' : ''}`) };
 }
 
-export function fragmentResponse(query: Extract<SmoothQuery, { kind: 'fragment' }>, source: LoadedSource, options: SmoothOptions, level?: SmoothLevel, infoOnly = false): StreamResponse {
-  const chosen = level ?? levelsOf(source.set, query.type)[0];
-  if (!chosen) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: query.type });
-  return fragmentOfLevel(query.type, query.timeHns, chosen, { identityTag: source.identityTag, mtimeMs: source.mtimeMs }, options, infoOnly);
+/** A single MP4's fragment: its only level of the asked type (415 when the source lacks that type, §6). */
+export function fragmentResponse(query: Extract<SmoothQuery, { kind: 'fragment' }>, source: LoadedSource, options: SmoothOptions, gather?: GatherDeps): Promise<StreamResponse> {
+  const level = levelsOf(source.set, query.type)[0];
+  if (!level) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: query.type });
+  return fragmentOfLevel(query.type, query.timeHns, level, source, options, false, gather);
 }
 
-export function fragmentOfLevel(type: SmoothTrackType, timeHns: number, level: SmoothLevel, source: FileStat | { identityTag: string; mtimeMs: number }, options: SmoothOptions, infoOnly: boolean): StreamResponse {
+export interface GatherDeps {
+  readonly cache: SmoothCache;
+  readonly openSource: SmoothDeps['openSource'];
+}
+
+/** The fragment of `level` containing `timeHns` (404 outside the timeline), or its moof alone. */
+export async function fragmentOfLevel(type: SmoothTrackType, timeHns: number, level: SmoothLevel, source: FileStat | { identityTag: string; mtimeMs: number }, options: SmoothOptions, infoOnly: boolean, gather?: GatherDeps): Promise<StreamResponse> {
   const identityTag = 'identityTag' in source ? source.identityTag : fileIdentityETag(source);
   const index = findFragment(level.timeline, timeHns);
   if (index < 0) throw new SgError('SG_ERR_STREAM_NO_FRAGMENT', { type, timeHns: String(timeHns) });
-  const fragment = buildFragment(level.timeline, index, level.sourcePath);
   const headers: Array<[string, string]> = [
     ['Content-Type', type === 'video' ? 'video/mp4' : 'audio/mp4'],
     ['Accept-Ranges', 'bytes'],
@@ -256,6 +263,20 @@ export function fragmentOfLevel(type: SmoothTrackType, timeHns: number, level: S
   ];
   if (options.cacheControlFragment !== null) headers.push(['Cache-Control', options.cacheControlFragment]);
   headers.push(...corsHeaders(options));
-  const plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
-  return { status: 200, headers, plan, ...validators(identityTag, source.mtimeMs, `${type}|${level.sourcePath}|${level.timeline.track.trackId}|${fragment.startHns}|${infoOnly ? 'info' : ''}`) };
+  const parts = `${type}|${level.sourcePath}|${level.timeline.track.trackId}|${fragmentStartHns(level.timeline, index)}|${infoOnly ? 'info' : ''}`;
+  const key = `${identityTag}|${parts}`;
+  // A gathered fragment is served from memory without rebuilding its moof (fragment-bytes.ts).
+  const cached = !infoOnly && gather ? gather.cache.fragments.get(key) : undefined;
+  let plan: BodyPlan;
+  if (cached) plan = memoryPlan(cached);
+  else {
+    const fragment = buildFragment(level.timeline, index, level.sourcePath);
+    plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
+    if (!infoOnly && gather && worthGathering(plan)) {
+      const bytes = await gatherPlan(plan, gather.openSource);
+      gather.cache.fragments.set(key, bytes);
+      plan = memoryPlan(bytes);
+    }
+  }
+  return { status: 200, headers, plan, ...validators(identityTag, source.mtimeMs, parts) };
 }

@@ -68,7 +68,7 @@ async function answer(request: IisRequest, deps: SmoothDeps, options: SmoothOpti
       if (levels.length === 0) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: target.type });
       throw new SgError('SG_ERR_STREAM_NOT_FOUND', { what: `QualityLevels(${target.bitrateBps}) of ${target.type}` });
     }
-    return fragmentOfLevel(target.type, target.timeHns, level, source, options, target.infoOnly);
+    return await fragmentOfLevel(target.type, target.timeHns, level, source, options, target.infoOnly, { cache: cacheOf(deps), openSource: deps.openSource });
   } catch (error) {
     if (isSgError(error)) return errorResponse(error, cors);
     deps.logger?.error({ file: request.filePath, err: String(error) }, 'unexpected failure in the IIS handler');

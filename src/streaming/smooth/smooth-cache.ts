@@ -5,6 +5,7 @@
  */
 import type { MovieIndex } from '../../mp4/movie-index';
 import type { SmoothSet } from './smooth-set';
+import { FragmentBytesCache } from './fragment-bytes';
 
 interface ManifestBytes {
   plain: Uint8Array;
@@ -16,7 +17,13 @@ export class SmoothCache {
   private readonly manifests = new WeakMap<SmoothSet, Map<string, ManifestBytes>>();
   /** Multi-file sets (2009 layout), keyed by folder + member identities; LRU by count. */
   private readonly keyedSets = new Map<string, Promise<SmoothSet>>();
-  constructor(private readonly maxKeyedSets = 64) {}
+  /** Gathered fragments of interleaved sources (fragment-bytes.ts). */
+  readonly fragments: FragmentBytesCache;
+  constructor(options: { maxKeyedSets?: number; fragmentCacheBytes?: number } = {}) {
+    this.maxKeyedSets = options.maxKeyedSets ?? 64;
+    this.fragments = new FragmentBytesCache(options.fragmentCacheBytes);
+  }
+  private readonly maxKeyedSets: number;
 
   /** Concurrent first requests share one build; failures are not kept. */
   setForKey(key: string, build: () => Promise<SmoothSet>): Promise<SmoothSet> {
