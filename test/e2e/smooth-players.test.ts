@@ -65,3 +65,9 @@ for (const source of SOURCES) {
     assert.deepEqual(server.logged.filter((l) => l.level === 'error'), []);
   });
 }
+
+test('Shaka without a MIME type finds the IIS manifest by a HEAD request (INTERFACE §5.4)', { skip, timeout: 120_000 }, async () => {
+  const verdict = await runPlayerCheck('shaka', `${server.baseUrl}/iis/v.ism/Manifest`, ['--mime', 'none'], 90);
+  assert.equal(verdict.ok, true, JSON.stringify(verdict));
+  assert.ok(server.requests.some((r) => r.startsWith('HEAD /iis/v.ism/Manifest')), 'Shaka sniffed the type with HEAD');
+});
