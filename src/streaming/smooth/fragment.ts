@@ -18,6 +18,7 @@ import {
   TRUN_SAMPLE_COMPOSITION_TIME_OFFSETS_PRESENT, SAMPLE_IS_NON_SYNC_SAMPLE,
 } from '../../mp4/boxes/fragments';
 import { isSyncSample } from '../../mp4/track-index';
+import { SgError } from '../../errors';
 import { makeBodyPlan, type BodyPart, type BodyPlan } from '../body-plan';
 import { fragmentDurationHns, fragmentStartHns, type SmoothTrackTimeline } from './timeline';
 import { toHns } from './time-hns';
@@ -95,6 +96,8 @@ export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, s
   );
   const moofBytes = partLengthBytes(moofNode);
   new DataView(dataOffsetField.buffer).setInt32(0, moofBytes + 8);
+  // The players re-serialise the moof and assume an 8-byte mdat header (SPEC-NOTES §2.3 "Layout").
+  if (mdatPayloadBytes + 8 > 0xffffffff) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: `fragment ${fragment} of track ${track.trackId} holds more than 4 GiB` });
   const mdatHeader = new FieldWriter(8).u32(mdatPayloadBytes + 8).bytes(Uint8Array.of(0x6d, 0x64, 0x61, 0x74)).finish();
   const head = serialize(moofNode, mdatHeader);
   const moof = head.subarray(0, moofBytes);
