@@ -108,6 +108,10 @@ export const ERROR_CATALOGUE = {
   SG_ERR_STREAM_UNSUPPORTED: { message: '{what} is not served by this build', httpStatus: 501 },
   SG_ERR_STREAM_RANGE: { message: 'range not satisfiable', httpStatus: 416 },
   SG_ERR_STREAM_FORBIDDEN: { message: '{file}: file permissions deny server access', httpStatus: 403 },
+  SG_ERR_STREAM_CODEC: { message: 'cannot describe {type} track for Smooth Streaming: {detail}', httpStatus: 415 },
+  SG_ERR_STREAM_NO_FRAGMENT: { message: 'no {type} fragment contains time {timeHns}', httpStatus: 404 },
+  SG_ERR_STREAM_SERVER_MANIFEST: { message: 'server manifest {file}: {detail}', httpStatus: 404 },
+  SG_ERR_STREAM_UNALIGNED: { message: 'renditions do not share fragment boundaries: {detail}', httpStatus: 415 },
   // --- proxy ------------------------------------------------------------------------------------
   SG_ERR_PROXY_CONNECT: { message: 'backend {url} unreachable: {reason}', httpStatus: 502 },
   SG_ERR_PROXY_TIMEOUT: { message: 'backend {url} timed out: {reason}', httpStatus: 504 },

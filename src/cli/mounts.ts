@@ -1,8 +1,10 @@
 /**
  * The in-process handlers and the static-file sender `serve` mounts (INTERFACE.md §4 routing table):
- * `h264-streaming` → the progressive handler over the shared index cache (§5), and plain files
- * through the same Range/conditional sender. Smooth Streaming requests (`?manifest=1`, `?video=T`,
- * `?audio=T`) are answered 501 with a logged reason until the Smooth handler is mounted here.
+ * - `h264-streaming` (`.mp4`/`.ismv` by AddHandler): Smooth Streaming requests (`?manifest=1`,
+ *   `?video=T`, `?audio=T`, §5) go to the Smooth handler, everything else to the progressive one;
+ * - `smooth-streaming` (`.ism` by AddHandler): the IIS layout, the rest of the URL as path info;
+ * - plain files through the same Range/conditional sender.
+ * All share one sample-index cache (`streaming.indexCacheBytes`).
  */
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,10 +13,10 @@ import type { SmoothgateSettings } from '../config/smoothgate-yaml';
 import { fileProgressiveDeps, sendStreamResponse, staticFileResponse } from '../http';
 import type { FileDecision, HandlerDecision } from '../routing/decision';
 import { handleProgressive } from '../streaming/progressive/handler';
+import { SmoothCache, handleIis, handleSmooth, isSmoothQuery, readDirectoryNames, readTextFile } from '../streaming/smooth';
+import type { SmoothDeps } from '../streaming/smooth';
 import type { HandlerTable } from '../server/raw-request';
 import type { RuntimeMounts } from './runtime';
-
-const SMOOTH_KEYS = /(?:^|&)(?:manifest|video|audio)(?:_[^=&]*)?=/;
 
 /** CORS and Cache-Control for our own progressive outputs (smoothgate.yaml `streaming`). */
 function progressiveExtraHeaders(settings: SmoothgateSettings): Array<[string, string]> {
@@ -25,27 +27,48 @@ function progressiveExtraHeaders(settings: SmoothgateSettings): Array<[string, s
 }
 
 export function createMounts(settings: SmoothgateSettings, logger?: Logger): RuntimeMounts {
-  const deps = fileProgressiveDeps({
+  const streamLogger = logger ? { warn: (o: object, m: string) => logger.warn(o, m), error: (o: object, m: string) => logger.error(o, m) } : undefined;
+  const progressiveDeps = fileProgressiveDeps({
     indexCacheBytes: settings.streaming.indexCacheBytes,
     extraHeaders: progressiveExtraHeaders(settings),
-    ...(logger ? { logger: { warn: (o: object, m: string) => logger.warn(o, m), error: (o: object, m: string) => logger.error(o, m) } } : {}),
+    ...(streamLogger ? { logger: streamLogger } : {}),
   });
+  const { extraHeaders: _progressiveOnly, ...sharedDeps } = progressiveDeps;
+  const smoothDeps: SmoothDeps = {
+    ...sharedDeps,
+    smoothCache: new SmoothCache(),
+    readDirectory: readDirectoryNames,
+    readTextFile,
+    smoothOptions: {
+      manifestContentType: settings.streaming.manifestContentType,
+      gzip: settings.streaming.gzip,
+      corsAllowOrigin: settings.streaming.corsAllowOrigin,
+      cacheControlManifest: settings.streaming.cacheControl.manifest,
+      cacheControlFragment: settings.streaming.cacheControl.fragment,
+      audioOnlyFragmentHns: settings.streaming.audioOnlyFragmentMs * 10_000,
+    },
+  };
   const sendOptions = logger ? { logger } : {};
 
   const h264 = async (d: HandlerDecision, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const query = d.query ?? '';
-    if (SMOOTH_KEYS.test(query)) {
-      logger?.warn({ code: 'SG_ERR_STREAM_UNSUPPORTED', uri: d.uri, query }, 'Smooth Streaming is not served by this build yet');
-      res.statusCode = 501;
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      res.end('Smooth Streaming is not implemented in this build\n');
-      return;
-    }
-    const response = await handleProgressive({ method: req.method ?? 'GET', filePath: d.path, query, headers: req.headers }, deps);
+    const request = { method: req.method ?? 'GET', filePath: d.path, query, originalTarget: d.originalTarget, headers: req.headers };
+    const response = isSmoothQuery(query) ? await handleSmooth(request, smoothDeps) : await handleProgressive(request, progressiveDeps);
     await sendStreamResponse(req, res, response, sendOptions);
   };
 
-  const handlers: HandlerTable = new Map([['h264-streaming', h264]]);
+  const iis = async (d: HandlerDecision, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const response = await handleIis(
+      { method: req.method ?? 'GET', filePath: d.path, pathInfo: d.pathInfo, query: d.query ?? '', originalTarget: d.originalTarget, headers: req.headers },
+      smoothDeps,
+    );
+    await sendStreamResponse(req, res, response, sendOptions);
+  };
+
+  const handlers: HandlerTable = new Map([
+    ['h264-streaming', h264],
+    ['smooth-streaming', iis],
+  ]);
 
   const staticSender = async (d: FileDecision, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let st;
@@ -61,5 +84,5 @@ export function createMounts(settings: SmoothgateSettings, logger?: Logger): Run
     await sendStreamResponse(req, res, response, sendOptions);
   };
 
-  return { handlers, staticSender, indexCacheStats: deps.indexCache.stats };
+  return { handlers, staticSender, indexCacheStats: progressiveDeps.indexCache.stats };
 }

@@ -72,6 +72,19 @@ export class ByteCursor {
     return safeNumberFromU64(value, `${this.boxType}.${field}`);
   }
 
+  /**
+   * A version-1 header duration (mvhd/tkhd/mdhd, ISO/IEC 14496-12 §8.2.2.3, §8.3.2.3, §8.4.2.3): all ones
+   * means "indeterminate" (ffmpeg's `-f ismv` writes it) and reads as 0, like the 32-bit all-ones form
+   * never reaches a safe-integer check. Other values as u64().
+   */
+  durationU64(field: string): number {
+    this.need(8, field);
+    const value = this.view.getBigUint64(this.positionBytes);
+    this.positionBytes += 8;
+    if (value === 0xffffffffffffffffn) return 0;
+    return safeNumberFromU64(value, `${this.boxType}.${field}`);
+  }
+
   i64(field: string): number {
     this.need(8, field);
     const value = this.view.getBigInt64(this.positionBytes);

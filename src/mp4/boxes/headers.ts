@@ -18,7 +18,7 @@ export function parseMvhd(payload: Uint8Array): MovieHeader {
   if (version === 1) c.skip(16, 'creation/modification times');
   else c.skip(8, 'creation/modification times');
   const timescale = c.u32();
-  const durationTs = version === 1 ? c.u64('duration') : c.u32();
+  const durationTs = version === 1 ? c.durationU64('duration') : c.u32();
   c.skip(4 + 2 + 10 + 36 + 24, 'rate..pre_defined');
   const nextTrackId = c.u32();
   if (timescale === 0) throw new SgError('SG_ERR_MP4_MALFORMED', { box: 'mvhd', detail: 'timescale 0' });
@@ -39,7 +39,7 @@ export function parseTkhd(payload: Uint8Array): TrackHeader {
   c.skip(version === 1 ? 16 : 8, 'creation/modification times');
   const trackId = c.u32();
   c.skip(4, 'reserved');
-  const durationTs = version === 1 ? c.u64('duration') : c.u32();
+  const durationTs = version === 1 ? c.durationU64('duration') : c.u32();
   c.skip(8 + 2 + 2 + 2 + 2 + 36, 'reserved..matrix');
   const widthPx = c.u32() / 65536;
   const heightPx = c.u32() / 65536;
@@ -58,7 +58,7 @@ export function parseMdhd(payload: Uint8Array): MediaHeader {
   const { version } = c.fullBoxHeader();
   c.skip(version === 1 ? 16 : 8, 'creation/modification times');
   const timescale = c.u32();
-  const durationTs = version === 1 ? c.u64('duration') : c.u32();
+  const durationTs = version === 1 ? c.durationU64('duration') : c.u32();
   const packed = c.u16();
   const language = String.fromCharCode(((packed >> 10) & 31) + 0x60, ((packed >> 5) & 31) + 0x60, (packed & 31) + 0x60);
   if (timescale === 0) throw new SgError('SG_ERR_MP4_MALFORMED', { box: 'mdhd', detail: 'timescale 0' });

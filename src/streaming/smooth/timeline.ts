@@ -1,0 +1,167 @@
+/**
+ * Fragment boundaries and times of one source track (INTERFACE §5.1, §7; [MS-SSTR] 2.2.2.6
+ * StreamFragmentElement): video fragments start at sync samples; each audio fragment starts at the
+ * first audio sample whose decode time is ≥ the matching video fragment's start (compared exactly in
+ * source ticks), so both chunk lists line up (SPEC-NOTES §2.5 pitfall 4); audio-only sources are cut
+ * every `streaming.audioOnlyFragment`. A chunk's `t` is the mapped decode time of its first sample and
+ * its `d` the difference of mapped decode times: the sum of the fragment's trun durations, exactly.
+ *
+ * Deliberate choice: Smooth times are the source's decode times; edit lists are not applied (IIS and
+ * ffmpeg's ismv muxer do the same). dash.js and Shaka place fragments at the manifest `t` and add the
+ * trun composition offsets, so a B-frame source presents video one decoder delay after audio.
+ */
+import { compareTimes } from '../../mp4/integers';
+import type { MovieIndex } from '../../mp4/movie-index';
+import type { TrackIndex } from '../../mp4/track-index';
+import { mapDecodeTimes, SMOOTH_TIMESCALE, toHns } from './time-hns';
+
+export type SmoothTrackType = 'video' | 'audio';
+
+export interface SmoothTrackTimeline {
+  readonly type: SmoothTrackType;
+  readonly track: TrackIndex;
+  /** Mapped decode time of every sample plus the end of the last one (length sampleCount + 1). */
+  readonly sampleTimesHns: Float64Array;
+  /** First sample of each fragment, then sampleCount (length fragmentCount + 1). */
+  readonly fragmentFirstSample: Uint32Array;
+}
+
+export function fragmentCount(timeline: SmoothTrackTimeline): number {
+  return timeline.fragmentFirstSample.length - 1;
+}
+
+export function fragmentStartHns(timeline: SmoothTrackTimeline, fragment: number): number {
+  return timeline.sampleTimesHns[timeline.fragmentFirstSample[fragment]!]!;
+}
+
+export function fragmentDurationHns(timeline: SmoothTrackTimeline, fragment: number): number {
+  const first = timeline.fragmentFirstSample;
+  return timeline.sampleTimesHns[first[fragment + 1]!]! - timeline.sampleTimesHns[first[fragment]!]!;
+}
+
+/** Start of the first fragment and end of the last one, 100-ns ticks. */
+export function timelineSpanHns(timeline: SmoothTrackTimeline): { startHns: number; endHns: number } {
+  const times = timeline.sampleTimesHns;
+  return { startHns: times[timeline.fragmentFirstSample[0]!]!, endHns: times[times.length - 1]! };
+}
+
+/**
+ * The fragment whose [t, t + d) contains `timeHns` (INTERFACE §6, §7), or -1 before the first or at/after
+ * the end of the last.
+ */
+export function findFragment(timeline: SmoothTrackTimeline, timeHns: number): number {
+  const count = fragmentCount(timeline);
+  if (count === 0) return -1;
+  const { startHns, endHns } = timelineSpanHns(timeline);
+  if (timeHns < startHns || timeHns >= endHns) return -1;
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (fragmentStartHns(timeline, mid) <= timeHns) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The first track of a handler type that has samples ('vide' / 'soun'), or null. */
+export function pickTrack(movie: MovieIndex, type: SmoothTrackType): TrackIndex | null {
+  const handler = type === 'video' ? 'vide' : 'soun';
+  return movie.tracks.find((t) => t.handlerType === handler && t.sampleCount > 0) ?? null;
+}
+
+/** Video boundaries: every sync sample, and sample 0 even when the source opens on a non-sync frame. */
+export function videoBoundaries(track: TrackIndex): Uint32Array {
+  const n = track.sampleCount;
+  if (!track.syncSamples) {
+    const all = new Uint32Array(n + 1);
+    for (let i = 0; i <= n; i++) all[i] = i;
+    return all;
+  }
+  const sync = track.syncSamples;
+  const leading = sync.length === 0 || sync[0] !== 0 ? 1 : 0;
+  const out = new Uint32Array(sync.length + leading + 1);
+  if (leading) out[0] = 0;
+  out.set(sync, leading);
+  out[out.length - 1] = n;
+  return out;
+}
+
+/**
+ * Audio boundaries aligned to the video's (§5.1): for each video fragment start after the first, the
+ * first audio sample whose decode time is ≥ it; audio before the first video keyframe stays in the
+ * first fragment. Empty fragments (two video starts in one audio frame, audio ending early) are dropped.
+ */
+export function alignedBoundaries(audio: TrackIndex, video: TrackIndex, videoFirstSamples: Uint32Array): Uint32Array {
+  const n = audio.sampleCount;
+  const out: number[] = [0];
+  let sample = 0;
+  for (let k = 1; k < videoFirstSamples.length - 1; k++) {
+    const videoDtsTs = video.dtsTs[videoFirstSamples[k]!]!;
+    while (sample < n && compareTimes(audio.dtsTs[sample]!, audio.timescale, videoDtsTs, video.timescale) < 0) sample++;
+    if (sample >= n) break;
+    if (sample > out[out.length - 1]!) out.push(sample);
+  }
+  out.push(n);
+  return Uint32Array.from(out);
+}
+
+/** Fixed-length boundaries for a track with no video to follow (audio-only: `streaming.audioOnlyFragment`). */
+export function fixedBoundaries(sampleTimesHns: Float64Array, fragmentHns: number): Uint32Array {
+  const n = sampleTimesHns.length - 1;
+  const out: number[] = [0];
+  const originHns = sampleTimesHns[0] ?? 0;
+  let next = originHns + fragmentHns;
+  for (let i = 1; i < n; i++) {
+    if (sampleTimesHns[i]! >= next) {
+      out.push(i);
+      while (next <= sampleTimesHns[i]!) next += fragmentHns;
+    }
+  }
+  out.push(n);
+  return Uint32Array.from(out);
+}
+
+export interface SmoothPresentation {
+  readonly video: SmoothTrackTimeline | null;
+  readonly audio: SmoothTrackTimeline | null;
+  /** Root `Duration` ([MS-SSTR] 2.2.2.1): the longest stream's span, 100-ns ticks. */
+  readonly durationHns: number;
+}
+
+export const DEFAULT_AUDIO_ONLY_FRAGMENT_HNS = 2 * SMOOTH_TIMESCALE;
+
+/** The Smooth view of a single plain (or fragmented) MP4: one video and one audio stream at most. */
+export function buildPresentation(movie: MovieIndex, audioOnlyFragmentHns = DEFAULT_AUDIO_ONLY_FRAGMENT_HNS): SmoothPresentation {
+  const videoTrack = pickTrack(movie, 'video');
+  const audioTrack = pickTrack(movie, 'audio');
+  let video: SmoothTrackTimeline | null = null;
+  let audio: SmoothTrackTimeline | null = null;
+  if (videoTrack) {
+    video = {
+      type: 'video',
+      track: videoTrack,
+      sampleTimesHns: mapDecodeTimes(videoTrack.dtsTs, videoTrack.timescale),
+      fragmentFirstSample: videoBoundaries(videoTrack),
+    };
+  }
+  if (audioTrack) {
+    const sampleTimesHns = mapDecodeTimes(audioTrack.dtsTs, audioTrack.timescale);
+    audio = {
+      type: 'audio',
+      track: audioTrack,
+      sampleTimesHns,
+      fragmentFirstSample: video ? alignedBoundaries(audioTrack, video.track, video.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns),
+    };
+  }
+  let durationHns = 0;
+  for (const timeline of [video, audio]) {
+    if (!timeline) continue;
+    const { startHns, endHns } = timelineSpanHns(timeline);
+    durationHns = Math.max(durationHns, endHns - Math.min(startHns, 0));
+  }
+  return { video, audio, durationHns };
+}
+
+/** Re-exported for callers that map a single source time. */
+export { toHns };
