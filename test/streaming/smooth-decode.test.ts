@@ -47,6 +47,12 @@ for (const name of fixtureNames) {
       const source = await probe(filePath);
       for (const stream of manifest.streams) {
         const type = stream.attributes.Type!;
+        // The test's init builder writes avcC/mp4a sample entries (what dash.js and Shaka build for
+        // H264/AACL); an HVC1 level is described in the manifest but not decoded here.
+        if (stream.levels[0]!.attributes.FourCC === 'HVC1') {
+          assert.match(stream.levels[0]!.attributes.CodecPrivateData ?? '', /^[0-9A-F]+$/);
+          continue;
+        }
         const init = buildInitSegment(stream, stream.levels[0]!, 10_000_000);
         const fragments: Buffer[] = [];
         for (let k = 0; k < stream.startsHns.length; k++) {
