@@ -6,38 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { playerCheckAvailable, runPlayerCheck } from '../helpers/player-check';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'bin', 'smoothgate.js');
+import { startServe } from '../helpers/serve-process';
 
 async function startExample(t: import('node:test').TestContext): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', 'conf/example/smoothgate.yaml', '--listen', '127.0.0.1:0', '--metrics', 'off'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  t.after(() => child.kill('SIGKILL'));
-  let text = '';
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 25);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited ${code}: ${text}`));
-    });
-  });
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await startServe(t, ['--config', 'conf/example/smoothgate.yaml'])}`;
 }
 
 test('bundled example: progressive ?start= cut, Smooth manifest and fragment through the seed rules', async (t) => {

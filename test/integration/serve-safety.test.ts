@@ -5,14 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServe } from '../helpers/serve-process';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'bin', 'smoothgate.js');
 const SECRET = 'TOP-SECRET-6f1c';
 const PHP_SOURCE = '<?php echo "db password hunter2"; ?>';
 const MODULES = ['authz_core', 'mime', 'dir', 'alias', 'rewrite', 'headers'];
@@ -48,26 +46,8 @@ function site(): string {
   return root;
 }
 
-async function serve(t: import('node:test').TestContext, root: string): Promise<number> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--httpd-conf', join(root, 'httpd.conf'), '--listen', '127.0.0.1:0', '--metrics', 'off'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  t.after(() => child.kill('SIGKILL'));
-  let text = '';
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  return new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 25);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited ${code}: ${text}`));
-    });
-  });
+function serve(t: import('node:test').TestContext, root: string): Promise<number> {
+  return startServe(t, ['--httpd-conf', join(root, 'httpd.conf')]);
 }
 
 /** One raw request (the target exactly as given); resolves with the status and the body. */
