@@ -5,7 +5,7 @@ import { openFileRangeSource } from '../mp4/range-source';
 import { OutputCache } from '../streaming/progressive/output-cache';
 import type { FileStat, ProgressiveDeps, ProgressiveLogger } from '../streaming/progressive/handler';
 
-export async function statFile(path: string): Promise<FileStat | null> {
+async function statOnce(path: string): Promise<FileStat | null> {
   try {
     const s = await stat(path);
     return { sizeBytes: s.size, mtimeMs: s.mtimeMs, inode: s.ino, isFile: s.isFile() };
@@ -14,6 +14,26 @@ export async function statFile(path: string): Promise<FileStat | null> {
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return null;
     throw error;
   }
+}
+
+const statsInFlight = new Map<string, Promise<FileStat | null>>();
+
+/**
+ * stat() of `path`, once per request as Apache does, except that requests arriving while a stat of the
+ * same path is already running share its answer (the stat was issued during their lifetime's first
+ * microseconds at most; under load 100 clients of one popular fragment then cost one stat, not 100 —
+ * bench/README.md). Nothing is kept once the stat returns: the next request stats again.
+ */
+export function statFile(path: string): Promise<FileStat | null> {
+  const pending = statsInFlight.get(path);
+  if (pending) return pending;
+  const promise = statOnce(path);
+  statsInFlight.set(path, promise);
+  const forget = (): void => {
+    statsInFlight.delete(path);
+  };
+  promise.then(forget, forget);
+  return promise;
 }
 
 export function fileProgressiveDeps(

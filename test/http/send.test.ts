@@ -20,6 +20,14 @@ let root: string;
 let fileBytes: Buffer;
 let generated: StreamResponse;
 let staticResponse: StreamResponse;
+const memoryBytes = Buffer.from(Array.from({ length: 10 * 1024 }, (_, i) => (i * 31) & 0xff));
+const inMemory: StreamResponse = {
+  status: 200,
+  headers: [['Content-Type', 'application/vnd.ms-sstr+xml'], ['X-Smoothgate', 'handler']],
+  plan: makeBodyPlan([{ kind: 'memory', bytes: memoryBytes.subarray(0, 4000) }, { kind: 'memory', bytes: memoryBytes.subarray(4000) }]),
+  etag: '"mem-1"',
+  lastModified: new Date('2024-01-02T03:04:05Z'),
+};
 const header = Buffer.from('HEADER-BYTES-IN-MEMORY:');
 
 before(async () => {
@@ -48,7 +56,15 @@ before(async () => {
   };
   const missing: StreamResponse = { ...generated, plan: makeBodyPlan([{ kind: 'file', path: join(root, 'gone.bin'), offsetBytes: 0, lengthBytes: 10 }]) };
   server = createServer((req, res) => {
-    const response = req.url === '/static' ? staticResponse : req.url === '/shrunk' ? shrinking : req.url === '/missing' ? missing : generated;
+    if (req.url === '/preset') {
+      // As the gateway does before a handler runs: its own headers and mod_headers' on res already.
+      res.setHeader('X-Smoothgate', 'gateway');
+      res.setHeader('Cache-Control', 'from-config');
+      res.setHeader('X-Extra', 'kept');
+      void sendStreamResponse(req, res, { ...inMemory, headers: [...inMemory.headers, ['Cache-Control', 'from-handler'], ['cache-control', 'last-wins']] });
+      return;
+    }
+    const response = req.url === '/static' ? staticResponse : req.url === '/shrunk' ? shrinking : req.url === '/missing' ? missing : req.url === '/memory' ? inMemory : generated;
     void sendStreamResponse(req, res, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -173,4 +189,56 @@ test('I/O errors: a missing file is a 500 before the headers; a short file cuts 
   await assert.rejects(response.arrayBuffer());
   for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(openFdCount() <= fdsBefore);
+});
+
+test('in-memory plan: whole, single range, multipart, HEAD, 304', async () => {
+  const whole = await fetch(`${base}/memory`);
+  assert.equal(whole.status, 200);
+  assert.equal(whole.headers.get('content-length'), String(memoryBytes.length));
+  assert.equal(whole.headers.get('etag'), '"mem-1"');
+  assert.ok(Buffer.from(await whole.arrayBuffer()).equals(memoryBytes));
+  const ranged = await fetch(`${base}/memory`, { headers: { Range: 'bytes=3990-4010' } });
+  assert.equal(ranged.status, 206);
+  assert.equal(ranged.headers.get('content-range'), `bytes 3990-4010/${memoryBytes.length}`);
+  assert.ok(Buffer.from(await ranged.arrayBuffer()).equals(memoryBytes.subarray(3990, 4011)));
+  const multi = await fetch(`${base}/memory`, { headers: { Range: 'bytes=0-1,5000-5001' } });
+  assert.equal(multi.status, 206);
+  assert.match(multi.headers.get('content-type') ?? '', /^multipart\/byteranges; boundary=/);
+  const multiBody = Buffer.from(await multi.arrayBuffer());
+  assert.equal(Number(multi.headers.get('content-length')), multiBody.length);
+  const head = await fetch(`${base}/memory`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-length'), String(memoryBytes.length));
+  assert.equal((await head.arrayBuffer()).byteLength, 0);
+  const notModified = await fetch(`${base}/memory`, { headers: { 'If-None-Match': '"mem-1"' } });
+  assert.equal(notModified.status, 304);
+  assert.equal(notModified.headers.get('content-type'), null);
+  assert.equal(notModified.headers.get('etag'), '"mem-1"');
+});
+
+test('headers already on res (gateway, mod_headers) stay unless the response sets them; a repeated name: the last wins', async () => {
+  const response = await fetch(`${base}/preset`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('x-smoothgate'), 'handler');
+  assert.equal(response.headers.get('cache-control'), 'last-wins');
+  assert.equal(response.headers.get('x-extra'), 'kept');
+  assert.ok(Buffer.from(await response.arrayBuffer()).equals(memoryBytes));
+});
+
+test('a client that stops reading and then leaves: its fds are closed', async () => {
+  const fdsBefore = openFdCount();
+  const { connect } = await import('node:net');
+  const socket = connect(Number(new URL(base).port), '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.write('GET /gen HTTP/1.1\r\nHost: x\r\n\r\n');
+  let received = 0;
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    socket.pause();
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(received > 0);
+  socket.destroy();
+  for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(openFdCount() <= fdsBefore, `fds before ${fdsBefore}, after ${openFdCount()}`);
 });

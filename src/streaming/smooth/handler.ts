@@ -217,8 +217,18 @@ function manifestStreams(set: SmoothSet, templates: UrlTemplates): ManifestStrea
   return streams;
 }
 
+/** Entity tags by their input: a hot fragment or manifest is hashed once, not per request. */
+const etags = new Map<string, string>();
+const MAX_MEMO_ETAGS = 4096;
+
 function validators(identityTag: string, mtimeMs: number, parts: string): { etag: string; lastModified: Date } {
-  const etag = `"${createHash('sha1').update(`${identityTag}|${parts}`).digest('base64url').slice(0, 27)}"`;
+  const input = `${identityTag}|${parts}`;
+  let etag = etags.get(input);
+  if (etag === undefined) {
+    etag = `"${createHash('sha1').update(input).digest('base64url').slice(0, 27)}"`;
+    if (etags.size >= MAX_MEMO_ETAGS) etags.clear();
+    etags.set(input, etag);
+  }
   return { etag, lastModified: new Date(Math.floor(mtimeMs / 1000) * 1000) };
 }
 
