@@ -150,7 +150,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   ctx.uri = uri;
   const groups = execPcre(rule.regex, uri);
   const matched = (groups !== null) !== f.notMatch;
-  trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} (${rule.where.file}:${rule.where.line}) on '${uri}': ${matched ? 'matched' : 'no match'}`);
+  if (r.trace !== null) trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} (${rule.where.file}:${rule.where.line}) on '${uri}': ${matched ? 'matched' : 'no match'}`);
   if (!matched) return 'nomatch';
 
   ctx.varyThis = [];
@@ -160,7 +160,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   for (let i = 0; i < rule.conds.length; i++) {
     let c = rule.conds[i]!;
     const outcome = applyCond(c, ctx);
-    trace(r, `  cond '${c.input}' ('${outcome.input}') ${c.patternText}${c.flags.orNext ? ' [OR]' : ''}: ${outcome.matched}`);
+    if (r.trace !== null) trace(r, `  cond '${c.input}' ('${outcome.input}') ${c.patternText}${c.flags.orNext ? ' [OR]' : ''}: ${outcome.matched}`);
     if (c.flags.noVary) ctx.varyThis = [];
     if (c.flags.orNext) {
       if (!outcome.matched) {
@@ -182,7 +182,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   if (!f.noSub) {
     const e = expand(rule.output, ctx, f, !f.unsafeAllow3F);
     newUri = e.text;
-    trace(r, `  substitution '${rule.output}' → '${newUri}'`);
+    if (r.trace !== null) trace(r, `  substitution '${rule.output}' → '${newUri}'`);
     if (e.unsafeQmark === 1) {
       // AH10508: Unsafe URL with %3f URL rewritten without UnsafeAllow3F (CVE-2024-38474).
       pass.status = 403;
@@ -263,7 +263,7 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
       if (!f.noSub) lastSub = rule;
       if ((r.filename ?? '').length > 2 * limitRequestLine(r)) {
         const err = new SgError('SG_ERR_REWRITE_TOO_LONG', { pattern: rule.pattern, uri: r.uri, limit: 2 * limitRequestLine(r) });
-        trace(r, `${err.message} → 500`);
+        if (r.trace !== null) trace(r, `${err.message} → 500`);
         return { action: 'status', status: 500, lastSub, error: { code: err.code, message: err.message } };
       }
       if (ctx.vary.length > 0) mergeVary(r, ctx.vary);
@@ -287,7 +287,7 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
         if (++round >= f.maxRounds) {
           // AH02596: exceeded maximum number of rounds via the [N] flag.
           const err = new SgError('SG_ERR_REWRITE_MAX_ROUNDS', { pattern: rule.pattern, uri: r.uri, rounds: f.maxRounds });
-          trace(r, `${err.message} → 500`);
+          if (r.trace !== null) trace(r, `${err.message} → 500`);
           return { action: 'status', status: 500, lastSub, error: { code: err.code, message: `AH02596: ${err.message}` } };
         }
         continue restart;
