@@ -39,6 +39,15 @@ export interface ListResult {
 /** Per-pass state besides the request record. */
 interface PassState {
   status: number;
+  /**
+   * The per-dir match subject (r->filename + r->path_info without the directory prefix) and the
+   * filename and path info it was made from: rules that do not substitute leave both unchanged,
+   * so the next rule reuses the subject instead of stripping the prefix again.
+   */
+  subjectFilename: string | null;
+  subjectPathInfo: string;
+  subject: string | null;
+  subjectIsProxy: boolean;
 }
 
 export const END_MARKER = 'mod_rewrite:really_last';
@@ -143,9 +152,18 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   let uri = r.filename ?? '';
   let isProxyReq = false;
   if (ctx.perdir !== null) {
-    isProxyReq = uri.startsWith('proxy:');
-    if (r.pathInfo) uri += r.pathInfo;
-    if (!isProxyReq && uri.startsWith(ctx.perdir)) uri = uri.slice(ctx.perdir.length);
+    if (pass.subject !== null && pass.subjectFilename === r.filename && pass.subjectPathInfo === r.pathInfo) {
+      uri = pass.subject;
+      isProxyReq = pass.subjectIsProxy;
+    } else {
+      isProxyReq = uri.startsWith('proxy:');
+      if (r.pathInfo) uri += r.pathInfo;
+      if (!isProxyReq && uri.startsWith(ctx.perdir)) uri = uri.slice(ctx.perdir.length);
+      pass.subjectFilename = r.filename;
+      pass.subjectPathInfo = r.pathInfo;
+      pass.subject = uri;
+      pass.subjectIsProxy = isProxyReq;
+    }
   }
   ctx.uri = uri;
   const groups = execPcre(rule.regex, uri);
@@ -242,7 +260,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
 export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry[], perdir: string | null): ListResult {
   const conf = r.server.moduleConfig['rewrite_module'] as RewriteServerConf | undefined;
   const ctx: RewriteCtx = { r, uri: null, perdir, ruleGroups: null, condGroups: null, varyThis: [], vary: [] };
-  const pass: PassState = { status: r.status };
+  const pass: PassState = { status: r.status, subjectFilename: null, subjectPathInfo: '', subject: null, subjectIsProxy: false };
   let lastSub: RewriteRuleEntry | null = null;
   let changed: ListAction = 'unchanged';
   let round = 1;
