@@ -7,7 +7,8 @@
  */
 import type { RuleFlags } from './flags';
 import type { RewriteCtx } from './context';
-import { lookupVariable } from './variables';
+import { lookupParsedVariable, parseVariableName } from './variables';
+import type { VariableRef } from './variables';
 import { lookupMap } from './maps';
 import { escapeBackref } from './uri';
 
@@ -51,7 +52,7 @@ function spanTo(s: string, from: number, set: string): number {
  */
 type Piece =
   | { readonly kind: 'literal'; readonly text: string; readonly tracked: boolean; readonly hasQmark: boolean }
-  | { readonly kind: 'variable'; readonly name: string }
+  | { readonly kind: 'variable'; readonly ref: VariableRef }
   | { readonly kind: 'map'; readonly mapName: string; readonly keyText: string; readonly dflt: string | null }
   | { readonly kind: 'backref'; readonly rule: boolean; readonly n: number };
 
@@ -85,7 +86,7 @@ function parseTemplate(input: string): Piece[] {
         pieces.push(literal(input.slice(p, p + 2), false));
         p += 2;
       } else if (c === '%') {
-        pieces.push({ kind: 'variable', name: input.slice(p + 2, end) });
+        pieces.push({ kind: 'variable', ref: parseVariableName(input.slice(p + 2, end)) });
         p = end + 1;
       } else {
         const colon = findCharInCurlies(input, p + 2, ':');
@@ -157,7 +158,7 @@ export function expand(input: string, ctx: RewriteCtx, rule: Readonly<RuleFlags>
         }
         continue;
       case 'variable':
-        text = lookupVariable(piece.name, ctx);
+        text = lookupParsedVariable(piece.ref, ctx);
         break;
       case 'map': {
         let value = lookupMap(ctx.r, piece.mapName, expand(piece.keyText, ctx, rule, false).text);
