@@ -11,7 +11,7 @@ import { SgError } from '../errors';
 import type { ErrorCode } from '../errors';
 import type { RewriteCtx } from './context';
 import { applyCond } from './conditions';
-import { expand } from './expand';
+import { expand, leadingLiteral } from './expand';
 import { execPcre } from './pcre';
 import type { RewriteRuleEntry, RewriteServerConf } from './types';
 import { isAbsoluteUri, splitOutQueryArgs } from './uri';
@@ -132,8 +132,47 @@ function forceTypeHandler(rule: RewriteRuleEntry, ctx: RewriteCtx): void {
   }
 }
 
+/**
+ * An [E=…] item as far as its text alone decides it: `!NAME` or `NAME:VALUE` with a literal name
+ * (the first ':' of the expanded text is then the first ':' of that literal), the value still to
+ * be expanded from the rest of the item's text; null when the name comes from an expansion.
+ */
+interface EnvItem {
+  readonly unset: boolean;
+  readonly name: string;
+  /** The template of the value (the text after the first ':'); null for `!NAME` or `NAME` alone. */
+  readonly value: string | null;
+}
+
+const envItems = new Map<string, EnvItem | null>();
+const MAX_ENV_ITEMS = 10_000;
+
+function envItemOf(item: string): EnvItem | null {
+  let parsed = envItems.get(item);
+  if (parsed !== undefined) return parsed;
+  parsed = null;
+  const head = leadingLiteral(item);
+  if (head !== null && head.text[0] !== '!') {
+    const colon = head.text.indexOf(':');
+    // The literal run is the item's own text up to its first special, so the offsets agree.
+    if (colon >= 0) parsed = { unset: false, name: item.slice(0, colon), value: item.slice(colon + 1) };
+    else if (head.whole) parsed = { unset: false, name: item, value: null };
+  } else if (head !== null && head.whole) {
+    parsed = { unset: true, name: item.slice(1), value: null };
+  }
+  if (envItems.size >= MAX_ENV_ITEMS) envItems.clear();
+  envItems.set(item, parsed);
+  return parsed;
+}
+
 function expandEnv(rule: RewriteRuleEntry, ctx: RewriteCtx): void {
   for (const item of rule.flags.env) {
+    const known = envItemOf(item);
+    if (known !== null) {
+      if (known.unset) ctx.r.env.delete(known.name);
+      else ctx.r.env.set(known.name, known.value === null ? '' : expand(known.value, ctx, null, false).text);
+      continue;
+    }
     const text = expand(item, ctx, null, false).text;
     if (text.startsWith('!')) {
       ctx.r.env.delete(text.slice(1));

@@ -135,6 +135,17 @@ function templateOf(input: string): Piece[] {
   return pieces;
 }
 
+/**
+ * The literal run a template starts with, as it stands in the text (no escape in it), and whether
+ * the template is nothing else; null when the template starts with a special.
+ */
+export function leadingLiteral(input: string): { readonly text: string; readonly whole: boolean } | null {
+  const pieces = templateOf(input);
+  const first = pieces[0];
+  if (first === undefined || first.kind !== 'literal' || !first.tracked) return null;
+  return { text: first.text, whole: pieces.length === 1 };
+}
+
 export function expand(input: string, ctx: RewriteCtx, rule: Readonly<RuleFlags> | null, trackQmark: boolean): Expansion {
   let tracking = trackQmark;
   let unsafe: -1 | 0 | 1 = -1;
