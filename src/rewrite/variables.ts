@@ -133,6 +133,23 @@ export type VariableRef =
 
 const NO_VARIABLE: VariableRef = { kind: 'none' };
 
+/**
+ * The names lookupParsedVariable's switch knows, each mapped to the very string constant its `case`
+ * compares with: a parsed name is replaced by that constant, so the switch compares identical
+ * strings instead of characters (the names in any other case are still found: they are equal).
+ */
+const KNOWN_NAMES = new Map<string, string>(
+  [
+    'IPV6', 'HTTPS', 'IS_SUBREQ', 'PATH_INFO', 'AUTH_TYPE', 'REMOTE_USER', 'HTTP_HOST',
+    'SERVER_NAME', 'REMOTE_ADDR', 'CONN_REMOTE_ADDR', 'REMOTE_HOST', 'SERVER_ADDR', 'HTTP_ACCEPT',
+    'THE_REQUEST', 'API_VERSION', 'HTTP_COOKIE', 'SERVER_PORT', 'REMOTE_PORT', 'SCRIPT_USER',
+    'SCRIPT_GROUP', 'REQUEST_URI', 'REMOTE_IDENT', 'HTTP_REFERER', 'QUERY_STRING', 'SERVER_ADMIN',
+    'DOCUMENT_ROOT', 'HTTP_FORWARDED', 'CONTEXT_PREFIX', 'REQUEST_METHOD', 'REQUEST_SCHEME',
+    'HTTP_USER_AGENT', 'SCRIPT_FILENAME', 'REQUEST_FILENAME', 'SERVER_PROTOCOL', 'SERVER_SOFTWARE',
+    'HTTP_PROXY_CONNECTION', 'CONTEXT_DOCUMENT_ROOT',
+  ].map((n) => [n, n]),
+);
+
 export function parseVariableName(name: string): VariableRef {
   if (name.length < 4) return NO_VARIABLE;
   if (name[3] === ':') {
@@ -151,7 +168,7 @@ export function parseVariableName(name: string): VariableRef {
     return NO_VARIABLE;
   }
   const upper = name.toUpperCase();
-  return { kind: 'plain', upper, time: upper.startsWith('TIME') };
+  return { kind: 'plain', upper: KNOWN_NAMES.get(upper) ?? upper, time: upper.startsWith('TIME') };
 }
 
 /** lookup_variable: the value of %{name} in this context. */
