@@ -302,13 +302,15 @@ export class Router {
   private mapAndCheck(r: RequestRec): PhaseOutcome {
     const ctx = this.walkContext(r);
     const filename = r.filename ?? '';
-    if (filename.startsWith('proxy:')) {
+    // An absolute path (the usual case, tested first: it cannot also be proxy: or redirect:).
+    const absolutePath = filename.charCodeAt(0) === 0x2f;
+    if (!absolutePath && filename.startsWith('proxy:')) {
       // mod_proxy's map_to_storage: no directory walk for proxied URLs; <Proxy> sections instead.
       r.perDirConfig = proxyWalk(r.server, r.server.lookupDefaults, filename.slice('proxy:'.length));
-    } else if (filename.startsWith('redirect:')) {
+    } else if (!absolutePath && filename.startsWith('redirect:')) {
       r.perDirConfig = r.server.lookupDefaults;
     } else {
-      if (!filename.startsWith('/')) {
+      if (!absolutePath) {
         return { kind: 'status', status: 400, reason: `Module bug? Request filename path ${filename} is invalid or not absolute` };
       }
       const { walked, perDir } = this.storageWalk(ctx, filename);
