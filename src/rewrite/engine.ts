@@ -11,7 +11,7 @@ import { SgError } from '../errors';
 import type { ErrorCode } from '../errors';
 import type { RewriteCtx } from './context';
 import { applyCond } from './conditions';
-import { expand } from './expand';
+import { expand, leadingLiteral } from './expand';
 import { execPcre } from './pcre';
 import type { RewriteRuleEntry, RewriteServerConf } from './types';
 import { isAbsoluteUri, splitOutQueryArgs } from './uri';
@@ -39,6 +39,15 @@ export interface ListResult {
 /** Per-pass state besides the request record. */
 interface PassState {
   status: number;
+  /**
+   * The per-dir match subject (r->filename + r->path_info without the directory prefix) and the
+   * filename and path info it was made from: rules that do not substitute leave both unchanged,
+   * so the next rule reuses the subject instead of stripping the prefix again.
+   */
+  subjectFilename: string | null;
+  subjectPathInfo: string;
+  subject: string | null;
+  subjectIsProxy: boolean;
 }
 
 export const END_MARKER = 'mod_rewrite:really_last';
@@ -123,8 +132,47 @@ function forceTypeHandler(rule: RewriteRuleEntry, ctx: RewriteCtx): void {
   }
 }
 
+/**
+ * An [E=…] item as far as its text alone decides it: `!NAME` or `NAME:VALUE` with a literal name
+ * (the first ':' of the expanded text is then the first ':' of that literal), the value still to
+ * be expanded from the rest of the item's text; null when the name comes from an expansion.
+ */
+interface EnvItem {
+  readonly unset: boolean;
+  readonly name: string;
+  /** The template of the value (the text after the first ':'); null for `!NAME` or `NAME` alone. */
+  readonly value: string | null;
+}
+
+const envItems = new Map<string, EnvItem | null>();
+const MAX_ENV_ITEMS = 10_000;
+
+function envItemOf(item: string): EnvItem | null {
+  let parsed = envItems.get(item);
+  if (parsed !== undefined) return parsed;
+  parsed = null;
+  const head = leadingLiteral(item);
+  if (head !== null && head.text[0] !== '!') {
+    const colon = head.text.indexOf(':');
+    // The literal run is the item's own text up to its first special, so the offsets agree.
+    if (colon >= 0) parsed = { unset: false, name: item.slice(0, colon), value: item.slice(colon + 1) };
+    else if (head.whole) parsed = { unset: false, name: item, value: null };
+  } else if (head !== null && head.whole) {
+    parsed = { unset: true, name: item.slice(1), value: null };
+  }
+  if (envItems.size >= MAX_ENV_ITEMS) envItems.clear();
+  envItems.set(item, parsed);
+  return parsed;
+}
+
 function expandEnv(rule: RewriteRuleEntry, ctx: RewriteCtx): void {
   for (const item of rule.flags.env) {
+    const known = envItemOf(item);
+    if (known !== null) {
+      if (known.unset) ctx.r.env.delete(known.name);
+      else ctx.r.env.set(known.name, known.value === null ? '' : expand(known.value, ctx, null, false).text);
+      continue;
+    }
     const text = expand(item, ctx, null, false).text;
     if (text.startsWith('!')) {
       ctx.r.env.delete(text.slice(1));
@@ -143,14 +191,23 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   let uri = r.filename ?? '';
   let isProxyReq = false;
   if (ctx.perdir !== null) {
-    isProxyReq = uri.startsWith('proxy:');
-    if (r.pathInfo) uri += r.pathInfo;
-    if (!isProxyReq && uri.startsWith(ctx.perdir)) uri = uri.slice(ctx.perdir.length);
+    if (pass.subject !== null && pass.subjectFilename === r.filename && pass.subjectPathInfo === r.pathInfo) {
+      uri = pass.subject;
+      isProxyReq = pass.subjectIsProxy;
+    } else {
+      isProxyReq = uri.startsWith('proxy:');
+      if (r.pathInfo) uri += r.pathInfo;
+      if (!isProxyReq && uri.startsWith(ctx.perdir)) uri = uri.slice(ctx.perdir.length);
+      pass.subjectFilename = r.filename;
+      pass.subjectPathInfo = r.pathInfo;
+      pass.subject = uri;
+      pass.subjectIsProxy = isProxyReq;
+    }
   }
   ctx.uri = uri;
   const groups = execPcre(rule.regex, uri);
   const matched = (groups !== null) !== f.notMatch;
-  trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} (${rule.where.file}:${rule.where.line}) on '${uri}': ${matched ? 'matched' : 'no match'}`);
+  if (r.trace !== null) trace(r, `rule ${f.notMatch ? '!' : ''}${rule.pattern} (${rule.where.file}:${rule.where.line}) on '${uri}': ${matched ? 'matched' : 'no match'}`);
   if (!matched) return 'nomatch';
 
   ctx.varyThis = [];
@@ -160,7 +217,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   for (let i = 0; i < rule.conds.length; i++) {
     let c = rule.conds[i]!;
     const outcome = applyCond(c, ctx);
-    trace(r, `  cond '${c.input}' ('${outcome.input}') ${c.patternText}${c.flags.orNext ? ' [OR]' : ''}: ${outcome.matched}`);
+    if (r.trace !== null) trace(r, `  cond '${c.input}' ('${outcome.input}') ${c.patternText}${c.flags.orNext ? ' [OR]' : ''}: ${outcome.matched}`);
     if (c.flags.noVary) ctx.varyThis = [];
     if (c.flags.orNext) {
       if (!outcome.matched) {
@@ -182,7 +239,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
   if (!f.noSub) {
     const e = expand(rule.output, ctx, f, !f.unsafeAllow3F);
     newUri = e.text;
-    trace(r, `  substitution '${rule.output}' → '${newUri}'`);
+    if (r.trace !== null) trace(r, `  substitution '${rule.output}' → '${newUri}'`);
     if (e.unsafeQmark === 1) {
       // AH10508: Unsafe URL with %3f URL rewritten without UnsafeAllow3F (CVE-2024-38474).
       pass.status = 403;
@@ -242,7 +299,7 @@ function applyRule(rule: RewriteRuleEntry, ctx: RewriteCtx, pass: PassState, con
 export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry[], perdir: string | null): ListResult {
   const conf = r.server.moduleConfig['rewrite_module'] as RewriteServerConf | undefined;
   const ctx: RewriteCtx = { r, uri: null, perdir, ruleGroups: null, condGroups: null, varyThis: [], vary: [] };
-  const pass: PassState = { status: r.status };
+  const pass: PassState = { status: r.status, subjectFilename: null, subjectPathInfo: '', subject: null, subjectIsProxy: false };
   let lastSub: RewriteRuleEntry | null = null;
   let changed: ListAction = 'unchanged';
   let round = 1;
@@ -263,7 +320,7 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
       if (!f.noSub) lastSub = rule;
       if ((r.filename ?? '').length > 2 * limitRequestLine(r)) {
         const err = new SgError('SG_ERR_REWRITE_TOO_LONG', { pattern: rule.pattern, uri: r.uri, limit: 2 * limitRequestLine(r) });
-        trace(r, `${err.message} → 500`);
+        if (r.trace !== null) trace(r, `${err.message} → 500`);
         return { action: 'status', status: 500, lastSub, error: { code: err.code, message: err.message } };
       }
       if (ctx.vary.length > 0) mergeVary(r, ctx.vary);
@@ -287,7 +344,7 @@ export function applyRewriteList(r: RequestRec, rules: readonly RewriteRuleEntry
         if (++round >= f.maxRounds) {
           // AH02596: exceeded maximum number of rounds via the [N] flag.
           const err = new SgError('SG_ERR_REWRITE_MAX_ROUNDS', { pattern: rule.pattern, uri: r.uri, rounds: f.maxRounds });
-          trace(r, `${err.message} → 500`);
+          if (r.trace !== null) trace(r, `${err.message} → 500`);
           return { action: 'status', status: 500, lastSub, error: { code: err.code, message: `AH02596: ${err.message}` } };
         }
         continue restart;

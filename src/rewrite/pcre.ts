@@ -433,5 +433,8 @@ export function execPcre(re: CompiledRegex, input: string): Array<string | undef
   re.regex.lastIndex = 0;
   const m = re.regex.exec(input);
   if (!m) return null;
-  return re.groupMap.map((js) => m[js]);
+  const map = re.groupMap;
+  const groups: Array<string | undefined> = new Array(map.length);
+  for (let i = 0; i < map.length; i++) groups[i] = m[map[i]!];
+  return groups;
 }

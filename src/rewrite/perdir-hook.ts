@@ -43,7 +43,7 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
     if (r.filename !== null && r.filename === dir.slice(0, -1) && dir.endsWith('/')) return DECLINED;
   }
   if (r.poolData.get(END_MARKER)) {
-    trace(r, `per-dir ${dir}: declining, [END] was used earlier in this request`);
+    if (r.trace !== null) trace(r, `per-dir ${dir}: declining, [END] was used earlier in this request`);
     return DECLINED;
   }
   const opts = allowedOptions(r);
@@ -54,7 +54,7 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
   const ofilename = r.filename;
   const oargs = r.args;
   if (r.filename === null) r.filename = r.uri;
-  trace(r, `per-dir ${dir}: rules applied to '${r.filename}${r.pathInfo}'`);
+  if (r.trace !== null) trace(r, `per-dir ${dir}: rules applied to '${r.filename}${r.pathInfo}'`);
   const res = applyRewriteList(r, dconf.rules, dir);
   if (res.action === 'unchanged') {
     r.filename = ofilename;
@@ -75,7 +75,7 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
   if (!filename.startsWith('/')) return errorStatus(r, 'SG_ERR_REWRITE_BAD_PATH', { path: filename });
   if (ofilename !== null && filename === ofilename) {
     // "initial URL equal rewritten URL": serve it, keeping the query this pass set.
-    trace(r, `per-dir ${dir}: initial URL equal rewritten URL, ignoring the rewrite`);
+    if (r.trace !== null) trace(r, `per-dir ${dir}: initial URL equal rewritten URL, ignoring the rewrite`);
     return { kind: 'ok' };
   }
 
@@ -93,7 +93,7 @@ export function rewriteFixup(r: RequestRec): RewriteHookResult {
   r.filename = 'redirect:' + url;
   r.handler = 'redirect-handler';
   const target = url + (r.args !== null ? '?' + r.args : '');
-  trace(r, `per-dir ${dir}: internal redirect to ${target}`);
+  if (r.trace !== null) trace(r, `per-dir ${dir}: internal redirect to ${target}`);
   return { kind: 'internalRedirect', url: target };
 }
 

@@ -82,7 +82,7 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
   const saved = r.notes.get(NOTE_REWRITTEN);
   if (saved === undefined) {
     if (r.filename === null) r.filename = r.uri;
-    trace(r, `server context: rules applied to '${r.filename}'`);
+    if (r.trace !== null) trace(r, `server context: rules applied to '${r.filename}'`);
     res = applyRewriteList(r, conf.rules, null);
     r.notes.set(NOTE_REWRITTEN, res.action);
   } else {
@@ -102,7 +102,7 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
     // [PT]: the result becomes the URI and mapping goes on (mod_alias, then the core).
     r.uri = filename.slice(12);
     r.filename = ofilename;
-    trace(r, `pass-through: uri is now ${r.uri}`);
+    if (r.trace !== null) trace(r, `pass-through: uri is now ${r.uri}`);
     return DECLINED;
   }
   if (!filename.startsWith('/')) return errorStatus(r, 'SG_ERR_REWRITE_BAD_PATH', { path: filename });
@@ -113,9 +113,9 @@ export function rewriteTranslateName(r: RequestRec): RewriteHookResult {
     if (merged === null) return statusResult(403, 'rewritten path leaves the DocumentRoot');
     r.filename = merged;
     r.canonicalFilename = merged;
-    trace(r, `prefixed with DocumentRoot: ${merged}`);
+    if (r.trace !== null) trace(r, `prefixed with DocumentRoot: ${merged}`);
   } else {
-    trace(r, `file-system path: ${filename}`);
+    if (r.trace !== null) trace(r, `file-system path: ${filename}`);
   }
   return { kind: 'ok' };
 }

@@ -120,27 +120,79 @@ function scriptOwner(r: RequestRec, ctx: RewriteCtx, group: boolean): string {
   return group ? '<unknown>' : String(info.uid);
 }
 
-/** lookup_variable: the value of %{name} in this context. */
-export function lookupVariable(name: string, ctx: RewriteCtx): string {
-  const r = ctx.r;
-  if (name.length < 4) return '';
+/**
+ * What lookup_variable reads from a variable's name: its prefix and key or its upper-cased name.
+ * It depends only on the name, so a template parsed once (expand.ts) keeps it.
+ */
+export type VariableRef =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'env'; readonly key: string }
+  | { readonly kind: 'http'; readonly key: string }
+  | { readonly kind: 'lookAhead'; readonly prefix: 'LA-U' | 'LA-F'; readonly key: string }
+  | { readonly kind: 'plain'; readonly upper: string; readonly time: boolean };
+
+const NO_VARIABLE: VariableRef = { kind: 'none' };
+
+/**
+ * The names lookupParsedVariable's switch knows, each mapped to the very string constant its `case`
+ * compares with: a parsed name is replaced by that constant, so the switch compares identical
+ * strings instead of characters (the names in any other case are still found: they are equal).
+ */
+const KNOWN_NAMES = new Map<string, string>(
+  [
+    'IPV6', 'HTTPS', 'IS_SUBREQ', 'PATH_INFO', 'AUTH_TYPE', 'REMOTE_USER', 'HTTP_HOST',
+    'SERVER_NAME', 'REMOTE_ADDR', 'CONN_REMOTE_ADDR', 'REMOTE_HOST', 'SERVER_ADDR', 'HTTP_ACCEPT',
+    'THE_REQUEST', 'API_VERSION', 'HTTP_COOKIE', 'SERVER_PORT', 'REMOTE_PORT', 'SCRIPT_USER',
+    'SCRIPT_GROUP', 'REQUEST_URI', 'REMOTE_IDENT', 'HTTP_REFERER', 'QUERY_STRING', 'SERVER_ADMIN',
+    'DOCUMENT_ROOT', 'HTTP_FORWARDED', 'CONTEXT_PREFIX', 'REQUEST_METHOD', 'REQUEST_SCHEME',
+    'HTTP_USER_AGENT', 'SCRIPT_FILENAME', 'REQUEST_FILENAME', 'SERVER_PROTOCOL', 'SERVER_SOFTWARE',
+    'HTTP_PROXY_CONNECTION', 'CONTEXT_DOCUMENT_ROOT',
+  ].map((n) => [n, n]),
+);
+
+export function parseVariableName(name: string): VariableRef {
+  if (name.length < 4) return NO_VARIABLE;
   if (name[3] === ':') {
     const prefix = name.slice(0, 3).toUpperCase();
     const key = name.slice(4);
-    if (key !== '' && prefix === 'ENV') return r.notes.get(key) ?? r.env.get(key) ?? r.services.processEnv(key) ?? '';
+    if (key !== '' && prefix === 'ENV') return { kind: 'env', key };
     // %{SSL:…} needs mod_ssl, which smoothgate does not emulate (TLS ends before us): empty.
-    return '';
+    return NO_VARIABLE;
   }
   if (name[4] === ':') {
     const prefix = name.slice(0, 4).toUpperCase();
     const key = name.slice(5);
-    if (key === '') return '';
-    if (prefix === 'HTTP') return lookupHeader(key, ctx) ?? '';
-    if (prefix === 'LA-U' || prefix === 'LA-F') return lookAhead(prefix, key, ctx) ?? '';
-    return '';
+    if (key === '') return NO_VARIABLE;
+    if (prefix === 'HTTP') return { kind: 'http', key };
+    if (prefix === 'LA-U' || prefix === 'LA-F') return { kind: 'lookAhead', prefix, key };
+    return NO_VARIABLE;
   }
   const upper = name.toUpperCase();
-  const time = upper.startsWith('TIME') ? timeVar(upper, r.services.now()) : null;
+  return { kind: 'plain', upper: KNOWN_NAMES.get(upper) ?? upper, time: upper.startsWith('TIME') };
+}
+
+/** lookup_variable: the value of %{name} in this context. */
+export function lookupVariable(name: string, ctx: RewriteCtx): string {
+  return lookupParsedVariable(parseVariableName(name), ctx);
+}
+
+/** lookup_variable for a name parsed by parseVariableName. */
+export function lookupParsedVariable(ref: VariableRef, ctx: RewriteCtx): string {
+  const r = ctx.r;
+  switch (ref.kind) {
+    case 'none':
+      return '';
+    case 'env':
+      return r.notes.get(ref.key) ?? r.env.get(ref.key) ?? r.services.processEnv(ref.key) ?? '';
+    case 'http':
+      return lookupHeader(ref.key, ctx) ?? '';
+    case 'lookAhead':
+      return lookAhead(ref.prefix, ref.key, ctx) ?? '';
+    case 'plain':
+      break;
+  }
+  const upper = ref.upper;
+  const time = ref.time ? timeVar(upper, r.services.now()) : null;
   if (time !== null) return time;
   const core = coreServerConf(r);
   let result: string | null | undefined = null;

@@ -23,4 +23,16 @@ export interface FsView {
   lstat(path: string): FileInfo | null;
   /** Text of a small file (.htaccess, RewriteMap txt:), null when missing; 'unreadable' on EACCES. */
   readText(path: string): string | null | 'unreadable';
+  /**
+   * Optional: a cache for values computed only from this view's answers (and immutable
+   * configuration). A view that caches its answers for a while (CachingFsView) keeps each value as
+   * long as every answer read while computing it stays cached, so the value is exactly what a fresh
+   * computation would give. Views without it answer afresh on every call: nothing may be cached.
+   */
+  derivedCache?<T>(): DerivedCache<T>;
+}
+
+export interface DerivedCache<T> {
+  /** The value under `key`, computed by `compute` (through this view) when absent or stale. */
+  get(key: string, compute: () => T): T;
 }

@@ -149,7 +149,8 @@ export function createMainRequest(parts: NewRequestParts, req: RoutingRequest): 
 
   let target = req.rawTarget;
   let hostFromUri: string | null = null;
-  const absolute = target.match(/^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/);
+  // Absolute-form (scheme://host…) starts with a letter: an origin-form '/…' target never is one.
+  const absolute = target.charCodeAt(0) === 0x2f ? null : target.match(/^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/);
   if (absolute) {
     hostFromUri = absolute[2]!;
     target = absolute[3] === '' ? '/' : absolute[3]!;

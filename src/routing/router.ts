@@ -7,7 +7,7 @@
  * mod_alias per-dir Redirect, mod_env, mod_dir, [T]/[H], RequestHeader) → handler. Pure: the file
  * system is seen only through `FsView`; no sockets, no clock except through injected services.
  */
-import type { LoadedConfig } from '../config/module';
+import type { DirConfigVector, LoadedConfig, ServerConf } from '../config/module';
 import type { CoreDirConf, CoreServerConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import { decideAccess } from '../access/decide';
@@ -23,7 +23,7 @@ import type { RemoteIpServerConf } from '../config/modules/remoteip';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
 import type { RewriteHookResult } from '../rewrite';
 import type { HandlerDecision, RouteDecision } from './decision';
-import type { FsView } from './fs-view';
+import type { DerivedCache, FsView } from './fs-view';
 import type { RoutingRequest } from './routing-request';
 import type { RequestRec, RoutingServices, SubRequestResult, TraceStep } from './request-rec';
 import { createInternalRedirect, createMainRequest, createSubRequest } from './request-factory';
@@ -31,7 +31,7 @@ import type { NewRequestParts, RequestFailure } from './request-factory';
 import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
 import { proxyWalk } from './proxy-walk';
 import { ifWalk } from './if-walk';
-import type { WalkContext } from './walks';
+import type { DirectoryWalkResult, WalkContext } from './walks';
 import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
 import { acceptPathInfo, coreOverrideType, mimeTypeChecker } from './phases/mime';
 import { applyServerSetEnvIf, applySetEnv, applySetEnvIf } from './phases/env';
@@ -104,8 +104,22 @@ function isRedirectStatus(status: number): boolean {
   return status >= 300 && status < 400;
 }
 
+/** What map_to_storage derives from a file name alone: the directory walk, then the <Files> walk. */
+interface StorageWalk {
+  readonly walked: DirectoryWalkResult;
+  /** perDir after the file walk (null when the directory walk failed). */
+  readonly perDir: DirConfigVector | null;
+}
+
 export class Router {
   private readonly htaccessCache = new HtaccessCache();
+  /**
+   * Directory + file walks by file name, per virtual host, while every file-system answer they read
+   * stays cached in the FsView (none when the FsView caches nothing). Apache keeps such a cache per
+   * request (request.c `ap_directory_walk`'s walk_cache, reused by sub-requests and internal
+   * redirects); the answers being the same, the walk is the same, so it can outlive the request.
+   */
+  private readonly storageWalks = new WeakMap<ServerConf, DerivedCache<StorageWalk>>();
   private readonly resolveHost: HostResolver;
   private readonly resolveName: NameResolver;
   /** Parsed `Require expr` texts (parsed once; the config reader refused what does not parse). */
@@ -288,22 +302,24 @@ export class Router {
   private mapAndCheck(r: RequestRec): PhaseOutcome {
     const ctx = this.walkContext(r);
     const filename = r.filename ?? '';
-    if (filename.startsWith('proxy:')) {
+    // An absolute path (the usual case, tested first: it cannot also be proxy: or redirect:).
+    const absolutePath = filename.charCodeAt(0) === 0x2f;
+    if (!absolutePath && filename.startsWith('proxy:')) {
       // mod_proxy's map_to_storage: no directory walk for proxied URLs; <Proxy> sections instead.
       r.perDirConfig = proxyWalk(r.server, r.server.lookupDefaults, filename.slice('proxy:'.length));
-    } else if (filename.startsWith('redirect:')) {
+    } else if (!absolutePath && filename.startsWith('redirect:')) {
       r.perDirConfig = r.server.lookupDefaults;
     } else {
-      if (!filename.startsWith('/')) {
+      if (!absolutePath) {
         return { kind: 'status', status: 400, reason: `Module bug? Request filename path ${filename} is invalid or not absolute` };
       }
-      const walked = directoryWalk(ctx, filename);
+      const { walked, perDir } = this.storageWalk(ctx, filename);
       r.filename = walked.filename;
       r.pathInfo = walked.pathInfo;
       r.finfo = walked.finfo;
       r.perDirConfig = walked.perDir;
       if (walked.failure) return { kind: 'status', status: walked.failure.status, reason: walked.failure.reason };
-      r.perDirConfig = fileWalk(ctx, r.perDirConfig, r.filename);
+      r.perDirConfig = perDir!;
     }
     r.perDirConfig = locationWalk(ctx, r.perDirConfig, r.uri);
     // ap_if_walk: <If>/<ElseIf>/<Else> after the <Location> walk.
@@ -341,6 +357,22 @@ export class Router {
     rewriteTypeChecker(r);
     applyRequestHeaders(r);
     return CONTINUE;
+  }
+
+  /** The directory and file walks of `filename`, from the walk cache when the FsView offers one. */
+  private storageWalk(ctx: WalkContext, filename: string): StorageWalk {
+    const compute = (): StorageWalk => {
+      const walked = directoryWalk(ctx, filename);
+      return { walked, perDir: walked.failure ? null : fileWalk(ctx, walked.perDir, walked.filename) };
+    };
+    // A traced walk (explain, conformance) always runs, so that its steps are recorded.
+    if (ctx.trace !== null || this.fs.derivedCache === undefined) return compute();
+    let cache = this.storageWalks.get(ctx.server);
+    if (cache === undefined) {
+      cache = this.fs.derivedCache<StorageWalk>();
+      this.storageWalks.set(ctx.server, cache);
+    }
+    return cache.get(filename, compute);
   }
 
   /** The access step: null when granted, else the status to answer. */

@@ -9,7 +9,36 @@ import type { ExpiresDirConf } from '../../config/records';
 import { MODULE_IDS } from '../../config/records';
 import type { HeaderTable, RequestRec } from '../request-rec';
 
+/** lookupCode's answers by configuration record and content type (a pure function of both). */
+const codeMemo = new WeakMap<ExpiresDirConf, Map<string | null, string | undefined>>();
+
 function lookupCode(conf: ExpiresDirConf, contentType: string | null): string | undefined {
+  let byType = codeMemo.get(conf);
+  if (byType === undefined) {
+    byType = new Map();
+    codeMemo.set(conf, byType);
+  }
+  if (byType.has(contentType)) return byType.get(contentType);
+  const code = computeCode(conf, contentType);
+  // Content types come from configuration (AddType, mime.types, [T=]), so few; bound it anyway.
+  if (byType.size >= 1000) byType.clear();
+  byType.set(contentType, code);
+  return code;
+}
+
+/** The last Expires value formatted (the same second repeats under load). */
+let lastExpiresSecond = NaN;
+let lastExpiresText = '';
+
+function httpDate(seconds: number): string {
+  if (seconds !== lastExpiresSecond) {
+    lastExpiresText = new Date(seconds * 1000).toUTCString();
+    lastExpiresSecond = seconds;
+  }
+  return lastExpiresText;
+}
+
+function computeCode(conf: ExpiresDirConf, contentType: string | null): string | undefined {
   const type = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
   const exact = conf.byType.get(type);
   if (exact) return exact;
@@ -46,5 +75,5 @@ export function applyExpires(r: RequestRec, status: number, headersOut: HeaderTa
   const maxAge = Math.floor(expiresMs / 1000) - Math.floor(nowMs / 1000);
   const current = table.getJoined('Cache-Control');
   table.set('Cache-Control', current === undefined ? `max-age=${maxAge}` : `${current}, max-age=${maxAge}`);
-  table.set('Expires', new Date(Math.floor(expiresMs / 1000) * 1000).toUTCString());
+  table.set('Expires', httpDate(Math.floor(expiresMs / 1000)));
 }

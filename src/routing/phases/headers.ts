@@ -11,6 +11,8 @@ import { applyExpires, hasExpires } from './expires';
 
 /** mod_headers format string: %{VAR}e, %{NAME}i (request header), %t, %D, %%. */
 function formatValue(r: RequestRec, format: string): string {
+  // Every specifier starts with '%': a value without one (the usual `nosniff`) is itself.
+  if (!format.includes('%')) return format;
   return format.replace(/%(?:\{([^}]*)\})?([%a-zA-Z])/g, (whole, arg: string | undefined, spec: string) => {
     switch (spec) {
       case '%':

@@ -24,12 +24,16 @@ export function mimeTypeChecker(r: RequestRec): void {
   const serverConf = r.server.moduleConfig[MODULE_IDS.mime] as MimeServerConf | undefined;
   let name = r.filename.slice(r.filename.lastIndexOf('/') + 1);
   if (dirConf?.useMimePathInfo && r.pathInfo) name += r.pathInfo.slice(r.pathInfo.lastIndexOf('/') + 1);
-  name = name.replace(/^\.+/, '');
-  const pieces = name.split('.').slice(1);
+  let start = 0;
+  while (name.charCodeAt(start) === 0x2e) start++;
   let type: string | null = null;
   let charset: string | null = null;
   let encoding: string | null = null;
-  for (const raw of pieces) {
+  // The pieces after the first '.' (walked with indexOf: no array per request), empty ones skipped.
+  for (let dot = name.indexOf('.', start); dot >= 0; ) {
+    const next = name.indexOf('.', dot + 1);
+    const raw = next < 0 ? name.slice(dot + 1) : name.slice(dot + 1, next);
+    dot = next;
     if (raw === '') continue;
     const ext = raw.toLowerCase();
     const info = dirConf?.extensions.get(ext);
