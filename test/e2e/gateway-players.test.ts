@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSet2009, makeSmoothTestMedia } from '../helpers/smooth-media';
 import { makeRendition, runBin } from '../helpers/smooth-inputs';
-import { playerCheckAvailable, runPlayerCheck, type PlayerVerdict } from '../helpers/player-check';
+import { SMOOTH_PLAYERS, assertPlayed, playerCheckAvailable, runPlayerCheck } from '../helpers/player-check';
 import { PROJECT_ROOT, startServe } from '../helpers/serve-process';
 
 const skip = !playerCheckAvailable() && 'player-check or chromium not installed';
@@ -68,14 +68,7 @@ const SOURCES: Array<{ name: string; path: string; levels: number }> = [
   { name: '2009 set (audio in its own file) through the seed rules', path: '/split.ism/manifest?v=1', levels: 2 },
   { name: 'IIS layout made by mp4split, path info, no rules', path: '/iis/v.ism/Manifest', levels: 2 },
 ];
-const PLAYERS = ['dashjs', 'dashjs4', 'shaka'] as const;
-
-function assertPlayed(verdict: PlayerVerdict, levels: number): void {
-  assert.equal(verdict.ok, true, JSON.stringify(verdict));
-  assert.equal(verdict.seek_ok, true);
-  assert.deepEqual(verdict.streams, { video: 1, audio: 1 });
-  assert.equal(verdict.levels_played?.length, levels, JSON.stringify(verdict.levels_played));
-}
+const PLAYERS = SMOOTH_PLAYERS;
 
 for (const source of SOURCES) {
   test(`through the gateway: ${source.name}`, { skip, timeout: 300_000 }, async () => {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { makeSet2009, makeSmoothTestMedia } from '../helpers/smooth-media';
 import { makeRendition, runBin } from '../helpers/smooth-inputs';
 import { startSmoothServer, type SmoothTestServer } from '../helpers/smooth-server';
-import { playerCheckAvailable, runPlayerCheck, type PlayerVerdict } from '../helpers/player-check';
+import { SMOOTH_PLAYERS, assertPlayed, playerCheckAvailable, runPlayerCheck } from '../helpers/player-check';
 
 const skip = !playerCheckAvailable() && 'player-check or chromium not installed';
 let server: SmoothTestServer;
@@ -49,14 +49,7 @@ const SOURCES: Array<{ name: string; path: string; levels: number }> = [
   { name: '2009 set (audio in its own file), direct form', path: '/split.mp4?manifest=1', levels: 2 },
   { name: 'IIS layout made by mp4split, path info', path: '/iis/v.ism/Manifest', levels: 2 },
 ];
-const PLAYERS = ['dashjs', 'dashjs4', 'shaka'] as const;
-
-function assertPlayed(verdict: PlayerVerdict, levels: number): void {
-  assert.equal(verdict.ok, true, JSON.stringify(verdict));
-  assert.equal(verdict.seek_ok, true);
-  assert.deepEqual(verdict.streams, { video: 1, audio: 1 });
-  assert.equal(verdict.levels_played?.length, levels, JSON.stringify(verdict.levels_played));
-}
+const PLAYERS = SMOOTH_PLAYERS;
 
 for (const source of SOURCES) {
   test(`players: ${source.name}`, { skip, timeout: 240_000 }, async () => {

@@ -3,6 +3,7 @@
  * URL and returns its JSON verdict. The tool's location is computed at run time from the project root
  * (or PLAYER_CHECK=path/to/check.mjs); tests skip when it or its node_modules are missing.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -40,4 +41,15 @@ export function runPlayerCheck(player: 'dashjs' | 'dashjs4' | 'shaka', url: stri
       }
     });
   });
+}
+
+/** The players of the Smooth Streaming matrix (issue 5: dash.js 5.x and 4.x, Shaka 4.x). */
+export const SMOOTH_PLAYERS = ['dashjs', 'dashjs4', 'shaka'] as const;
+
+/** A run played, seeked, had one video and one audio stream, and played `levels` quality levels. */
+export function assertPlayed(verdict: PlayerVerdict, levels: number): void {
+  assert.equal(verdict.ok, true, JSON.stringify(verdict));
+  assert.equal(verdict.seek_ok, true);
+  assert.deepEqual(verdict.streams, { video: 1, audio: 1 });
+  assert.equal(verdict.levels_played?.length, levels, JSON.stringify(verdict.levels_played));
 }
