@@ -12,33 +12,14 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { net } from './net-helpers';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { benchOption, median, slowReader, startNginx as startNginxInstance, waitForPort, wrkRequestsPerSec } from '../lib/bench-kit';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, basename } from 'node:path';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = option('seconds', 5);
-const RUNS = option('runs', 3);
+const SECONDS = benchOption('seconds', 5);
+const RUNS = benchOption('runs', 3);
 const repo = resolve(__dirname, '..', '..', '..');
 const media = join(repo, 'bench', '.work', 'long-2h.mp4');
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await net.canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`port ${port} never opened`);
-}
 
 interface Target {
   readonly name: string;
@@ -68,39 +49,13 @@ function startNginx(port: number): Promise<Target> {
 }
 
 async function startNginxProcess(port: number): Promise<{ pids: () => number[]; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-bench-nginx-'));
-  mkdirSync(join(dir, 'tmp'));
-  const conf = `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-user root;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
-  types { video/mp4 mp4; }
+  const nginx = await startNginxInstance(port, `  types { video/mp4 mp4; }
   server {
     listen 127.0.0.1:${port};
     root ${dirname(media)};
     location ~ \\.mp4$ { mp4; }
-  }
-}
-`;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-  await waitForPort(port);
-  return {
-    pids: () => [child.pid!, ...childPids(child.pid!)],
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  }`);
+  return { pids: () => [nginx.child.pid!, ...childPids(nginx.child.pid!)], stop: () => nginx.stop() };
 }
 
 function childPids(parent: number): number[] {
@@ -148,11 +103,7 @@ function firstByteMs(port: number, path: string): Promise<number> {
 }
 
 function wrk(port: number, path: string, connections: number): number {
-  const out = execFileSync('wrk', ['-t', '2', '-c', String(connections), '-d', `${SECONDS}s`, `http://127.0.0.1:${port}${path}`]).toString();
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (errors) throw new Error(`wrk ${path}: ${errors[1]} non-2xx`);
-  return match ? Number(match[1]) : NaN;
+  return wrkRequestsPerSec(port, path, connections, SECONDS);
 }
 
 function rssMb(pids: number[]): number {
@@ -170,7 +121,7 @@ function rssMb(pids: number[]): number {
 
 /** 100 clients that read ?start=3600 slowly (16 KiB every 100 ms) for `seconds`; peak RSS sampled. */
 async function slowClientsPeakRss(target: Target, path: string, clients: number, seconds: number): Promise<number> {
-  const sockets = await Promise.all(Array.from({ length: clients }, () => net.slowReader(target.port, path, 16 * 1024, 100)));
+  const sockets = await Promise.all(Array.from({ length: clients }, () => slowReader(target.port, path, 16 * 1024, 100)));
   let peak = 0;
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {

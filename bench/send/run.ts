@@ -5,36 +5,15 @@
  *   npx tsc -p . && node dist/bench/send/run.js [--seconds 4] [--runs 3]
  * The server listens on 127.0.0.1 only; every load loop is bounded in time.
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
+import { benchOption, canConnect, median, wrkRequestsPerSec } from '../lib/bench-kit';
 import { join, resolve } from 'node:path';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = option('seconds', 4);
-const RUNS = option('runs', 3);
+const SECONDS = benchOption('seconds', 4);
+const RUNS = benchOption('runs', 3);
 const repo = resolve(__dirname, '..', '..', '..');
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
-
 function wrk(port: number, path: string): number {
-  const out = execFileSync('wrk', ['-t', '2', '-c', '100', '-d', `${SECONDS}s`, `http://127.0.0.1:${port}${path}`]).toString();
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (errors) throw new Error(`wrk ${path}: ${errors[1]} non-2xx`);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  return wrkRequestsPerSec(port, path, 100, SECONDS);
 }
 
 async function main(): Promise<void> {

@@ -11,43 +11,17 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { benchOption, median, startNginx as startNginxInstance, waitForPort, wrkRequestsPerSec } from '../lib/bench-kit';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = option('seconds', 5);
-const RUNS = option('runs', 3);
+const SECONDS = benchOption('seconds', 5);
+const RUNS = benchOption('runs', 3);
 const repo = resolve(__dirname, '..', '..', '..');
 const work = join(repo, 'bench', '.work');
 const mp4 = join(work, 'long-2h.mp4');
 const ismv = join(work, 'long-2h.ismv');
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`port ${port} never opened`);
-}
 
 async function startSmoothgate(port: number): Promise<() => Promise<void>> {
   const child: ChildProcess = spawn(process.execPath, [join(repo, 'dist', 'bench', 'smooth', 'server.js'), work, String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -59,31 +33,9 @@ async function startSmoothgate(port: number): Promise<() => Promise<void>> {
 }
 
 async function startNginx(port: number, root: string): Promise<() => Promise<void>> {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-bench-nginx-'));
-  mkdirSync(join(dir, 'tmp'));
-  writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-user root;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
-  default_type video/mp4;
-  server { listen 127.0.0.1:${port}; root ${root}; }
-}
-`);
-  const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-  await waitForPort(port);
-  return async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const nginx = await startNginxInstance(port, `  default_type video/mp4;
+  server { listen 127.0.0.1:${port}; root ${root}; }`);
+  return () => nginx.stop();
 }
 
 function fetchBytes(port: number, path: string): Promise<{ ms: number; status: number; body: Buffer }> {
@@ -100,11 +52,7 @@ function fetchBytes(port: number, path: string): Promise<{ ms: number; status: n
 }
 
 function wrk(port: number, path: string, connections: number): number {
-  const out = execFileSync('wrk', ['-t', '2', '-c', String(connections), '-d', `${SECONDS}s`, `http://127.0.0.1:${port}${path}`]).toString();
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (errors) throw new Error(`wrk ${path}: ${errors[1]} non-2xx`);
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  return match ? Number(match[1]) : NaN;
+  return wrkRequestsPerSec(port, path, connections, SECONDS);
 }
 
 async function main(): Promise<void> {
