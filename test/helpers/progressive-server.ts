@@ -1,15 +1,11 @@
 /** The progressive handler mounted on a bare node:http server on 127.0.0.1:0 (the gateway mounts it later). */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleProgressive, type ProgressiveDeps } from '../../src/streaming/progressive';
-import { sendStreamResponse, fileProgressiveDeps } from '../../src/http';
+import { fileProgressiveDeps } from '../../src/http';
+import { listenOnLoopback, recordingLogger, sendHandled, type LoggedError } from './bare-server';
 
-export interface LoggedError {
-  readonly level: 'warn' | 'error';
-  readonly fields: Record<string, unknown>;
-  readonly message: string;
-}
+export type { LoggedError } from './bare-server';
 
 export interface TestServer {
   readonly server: Server;
@@ -25,10 +21,7 @@ export async function startProgressiveServer(
   options: { outputCacheBytes?: number; pages?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const logged: LoggedError[] = [];
-  const logger = {
-    warn: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'warn', fields, message }),
-    error: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'error', fields, message }),
-  };
+  const logger = recordingLogger(logged);
   const deps = fileProgressiveDeps({ logger, ...(options.outputCacheBytes !== undefined ? { outputCacheBytes: options.outputCacheBytes } : {}) });
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -41,27 +34,10 @@ export async function startProgressiveServer(
       return;
     }
     const filePath = join(root, pathname.replace(/^\/+/, '').replace(/\.\.+/g, ''));
-    handleProgressive({ method: req.method ?? 'GET', filePath, query, headers: req.headers }, deps)
-      .then((response) => sendStreamResponse(req, res, response, { logger }))
-      .catch((error: unknown) => {
-        logged.push({ level: 'error', fields: { err: String(error) }, message: 'handler threw' });
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
+    sendHandled(req, res, handleProgressive({ method: req.method ?? 'GET', filePath, query, headers: req.headers }, deps), logged, logger);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    baseUrl: `http://127.0.0.1:${port}`,
-    deps,
-    logged,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { baseUrl, close } = await listenOnLoopback(server);
+  return { server, baseUrl, deps, logged, close };
 }
 
 /** Open descriptors of this process that point at files (sockets, pipes and event fds excluded). */

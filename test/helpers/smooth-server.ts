@@ -8,13 +8,11 @@
  * path info (the `smooth-streaming` handler; no rule).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleProgressive } from '../../src/streaming/progressive';
 import { handleSmooth, handleIis, isSmoothQuery, fileSmoothDeps, type SmoothDeps } from '../../src/streaming/smooth';
 import { statSync } from 'node:fs';
-import { sendStreamResponse } from '../../src/http';
-import type { LoggedError } from './progressive-server';
+import { listenOnLoopback, recordingLogger, sendHandled, type LoggedError } from './bare-server';
 
 export interface SmoothTestServer {
   readonly server: Server;
@@ -47,10 +45,7 @@ function isFile(path: string): boolean {
 export async function startSmoothServer(root: string): Promise<SmoothTestServer> {
   const logged: LoggedError[] = [];
   const requests: string[] = [];
-  const logger = {
-    warn: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'warn', fields, message }),
-    error: (fields: Record<string, unknown>, message: string) => logged.push({ level: 'error', fields, message }),
-  };
+  const logger = recordingLogger(logged);
   const deps: SmoothDeps = fileSmoothDeps({ logger });
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -60,38 +55,15 @@ export async function startSmoothServer(root: string): Promise<SmoothTestServer>
     const iis = /^(.*?\.ism)(\/.*)?$/i.exec(decodeURIComponent(q < 0 ? url : url.slice(0, q)));
     if (iis && isFile(join(root, iis[1]!.replace(/^\/+/, '').replace(/\.\.+/g, '')))) {
       const ismPath = join(root, iis[1]!.replace(/^\/+/, '').replace(/\.\.+/g, ''));
-      handleIis({ method: req.method ?? 'GET', filePath: ismPath, pathInfo: iis[2] ?? '', query: q < 0 ? '' : url.slice(q + 1), originalTarget: url, headers: req.headers }, deps)
-        .then((response) => sendStreamResponse(req, res, response, { logger }))
-        .catch((error: unknown) => {
-          logged.push({ level: 'error', fields: { err: String(error) }, message: 'handler threw' });
-          if (!res.headersSent) res.writeHead(500).end();
-        });
+      sendHandled(req, res, handleIis({ method: req.method ?? 'GET', filePath: ismPath, pathInfo: iis[2] ?? '', query: q < 0 ? '' : url.slice(q + 1), originalTarget: url, headers: req.headers }, deps), logged, logger);
       return;
     }
     const mapped = rewrite(decodeURIComponent(q < 0 ? url : url.slice(0, q)), q < 0 ? '' : url.slice(q + 1));
     const filePath = join(root, mapped.path.replace(/^\/+/, '').replace(/\.\.+/g, ''));
     const request = { method: req.method ?? 'GET', filePath, query: mapped.query, originalTarget: url, headers: req.headers };
     const handled = isSmoothQuery(mapped.query) ? handleSmooth(request, deps) : handleProgressive(request, deps);
-    handled
-      .then((response) => sendStreamResponse(req, res, response, { logger }))
-      .catch((error: unknown) => {
-        logged.push({ level: 'error', fields: { err: String(error) }, message: 'handler threw' });
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
+    sendHandled(req, res, handled, logged, logger);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    baseUrl: `http://127.0.0.1:${port}`,
-    deps,
-    logged,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { baseUrl, close } = await listenOnLoopback(server);
+  return { server, baseUrl, deps, logged, requests, close };
 }
