@@ -9,6 +9,15 @@ const { spawnSync } = require('node:child_process');
 
 const SPECIAL = new Set(['e2e', 'reliability', 'large']);
 const suite = process.argv[2] || 'unit';
+// `npm run test:reliability -- --soak=SECONDS` lengthens the load and soak parts (default: the CI run).
+for (const arg of process.argv.slice(3)) {
+  const soak = /^--soak=(\d+)$/.exec(arg);
+  if (soak) process.env.SMOOTHGATE_SOAK_SECONDS = soak[1];
+  else {
+    console.error(`run-tests: unknown argument ${arg}`);
+    process.exit(2);
+  }
+}
 const root = join(__dirname, '..', 'dist', 'test');
 
 function collect(dir, top) {
@@ -41,5 +50,17 @@ const args = [
   ...(process.env.TEST_CONCURRENCY ? [`--test-concurrency=${process.env.TEST_CONCURRENCY}`] : []),
   ...files,
 ];
+let reportDir = null;
+if (suite === 'reliability') {
+  // Each reliability suite writes its tally here; the closing table is printed from them.
+  reportDir = join(root, 'reliability', '.report');
+  require('node:fs').rmSync(reportDir, { recursive: true, force: true });
+  process.env.SMOOTHGATE_RELIABILITY_REPORT = reportDir;
+}
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(result.status === null ? 1 : result.status);
+let status = result.status === null ? 1 : result.status;
+if (reportDir) {
+  const violations = require('./reliability-summary.js').printSummary(reportDir);
+  if (violations > 0 && status === 0) status = 1;
+}
+process.exit(status);
