@@ -11,6 +11,7 @@ import { loadSmoothgateYaml, type SmoothgateSettings } from '../config/smoothgat
 import { applyServeFlags, type ServeFlags } from './serve-flags';
 import { Gateway, hostPort } from '../server/gateway';
 import { createGatewayMetrics, type GatewayMetrics } from '../server/metrics';
+import { isMetricsRequest, type MetricsReply } from '../server/metrics-aggregate';
 import { createLogger } from '../server/logger';
 import { runCluster, workerCount, type WorkerReady } from '../server/cluster';
 import { installSignalHandlers } from '../server/signals';
@@ -112,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
   const settings = loadServeSettings(parsed);
   const logger = createLogger(settings.log.level);
   const workers = workerCount(settings.workers);
-  if (workers > 1 && cluster.isPrimary) return runCluster(workers, logger);
+  if (workers > 1 && cluster.isPrimary) return runCluster(workers, logger, settings.metricsListen);
   return runWorker(parsed, settings, logger);
 }
 
@@ -120,9 +121,17 @@ async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, log
   const runtime = await createRuntime(settings, logger);
   const metrics = createGatewayMetrics();
   syncIndexCacheMetrics(metrics);
+  if (cluster.isWorker) {
+    // The primary owns the metrics listener and asks each worker for its numbers per scrape.
+    process.on('message', (message: unknown) => {
+      if (!isMetricsRequest(message) || !process.send) return;
+      const reply: MetricsReply = { type: 'smoothgate:metrics-reply', id: message.id, snapshot: metrics.registry.snapshot() };
+      process.send(reply);
+    });
+  }
   const gateway = new Gateway({
     metrics,
-    settings,
+    settings: cluster.isWorker ? { ...settings, metricsListen: null } : settings,
     decide: runtime.decide,
     handlers: runtime.handlers,
     staticSender: runtime.staticSender,

@@ -151,7 +151,7 @@ export class Gateway {
     let metrics: AddressInfo | null = null;
     try {
       if (this.options.settings.metricsListen) {
-        this.metricsServer = new MetricsServer(this.options.settings.metricsListen, this.metrics.registry, () => this.draining);
+        this.metricsServer = new MetricsServer(this.options.settings.metricsListen, () => this.metrics.registry.render(), () => this.draining);
         metrics = await this.metricsServer.listen();
         this.logger.info({ address: metrics }, `metrics on ${hostPort(metrics)}`);
       }

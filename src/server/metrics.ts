@@ -38,7 +38,22 @@ interface Metric {
   readonly name: string;
   readonly help: string;
   render(): string;
+  snapshot(): MetricSnapshot;
 }
+
+/**
+ * A metric's state as plain data, so a cluster primary can collect every worker's over IPC and
+ * add them up (src/server/metrics-aggregate.ts). Histogram counts are per bucket, not cumulative.
+ */
+export type MetricSnapshot =
+  | { readonly type: 'counter' | 'gauge'; readonly name: string; readonly help: string; readonly series: ReadonlyArray<{ labels: Labels; value: number }> }
+  | {
+      readonly type: 'histogram';
+      readonly name: string;
+      readonly help: string;
+      readonly buckets: readonly number[];
+      readonly series: ReadonlyArray<{ labels: Labels; counts: number[]; sum: number; count: number }>;
+    };
 
 export class Counter implements Metric {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
@@ -56,6 +71,10 @@ export class Counter implements Metric {
 
   get(labels: Labels = {}): number {
     return this.values.get(keyOf(labels))?.value ?? 0;
+  }
+
+  snapshot(): MetricSnapshot {
+    return { type: 'counter', name: this.name, help: this.help, series: [...this.values.values()].map((e) => ({ ...e })) };
   }
 
   render(): string {
@@ -93,6 +112,10 @@ export class Gauge implements Metric {
     return this.values.get(keyOf(labels))?.value ?? 0;
   }
 
+  snapshot(): MetricSnapshot {
+    return { type: 'gauge', name: this.name, help: this.help, series: [...this.values.values()].map((e) => ({ ...e })) };
+  }
+
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n`;
     if (this.values.size === 0) out += `${this.name} 0\n`;
@@ -126,6 +149,29 @@ export class Histogram implements Metric {
     s.count++;
   }
 
+  /** Adds another process's observations (same buckets) into this histogram. */
+  add(labels: Labels, counts: readonly number[], sum: number, count: number): void {
+    const key = keyOf(labels);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels, counts: new Array<number>(this.bucketsUpper.length).fill(0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    for (let i = 0; i < s.counts.length; i++) s.counts[i] = (s.counts[i] ?? 0) + (counts[i] ?? 0);
+    s.sum += sum;
+    s.count += count;
+  }
+
+  snapshot(): MetricSnapshot {
+    return {
+      type: 'histogram',
+      name: this.name,
+      help: this.help,
+      buckets: [...this.bucketsUpper],
+      series: [...this.series.values()].map((s) => ({ labels: s.labels, counts: [...s.counts], sum: s.sum, count: s.count })),
+    };
+  }
+
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
     for (const s of this.series.values()) {
@@ -155,6 +201,11 @@ export class MetricsRegistry {
 
   histogram(name: string, help: string, buckets?: readonly number[]): Histogram {
     return this.register(name, () => new Histogram(name, help, buckets), Histogram);
+  }
+
+  /** Every metric's state as plain data (for the cluster primary's totals). */
+  snapshot(): MetricSnapshot[] {
+    return [...this.metrics.values()].map((m) => m.snapshot());
   }
 
   /** The text exposition of every metric, in registration order. */

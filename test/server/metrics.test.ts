@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MetricsRegistry } from '../../src/server/metrics';
+import { MetricsRegistry, createGatewayMetrics } from '../../src/server/metrics';
+import { sumSnapshots } from '../../src/server/metrics-aggregate';
 import { startGateway } from '../helpers/gateway';
 import { tableDecide } from '../helpers/table-decide';
 import { fetchRaw } from '../helpers/http-client';
@@ -76,4 +77,27 @@ test('/metrics carries the names of INTERFACE.md §11 and parses; /healthz turns
   // The metrics listener closes at the end of the drain; until then it says 503.
   if (health) assert.equal(health.status, 503);
   await draining;
+});
+
+test('cluster totals: counters, gauges and histogram buckets of several workers add up', () => {
+  const a = createGatewayMetrics();
+  const b = createGatewayMetrics();
+  a.requests.inc({ handler: 'proxy', status: '200' }, 3);
+  b.requests.inc({ handler: 'proxy', status: '200' }, 4);
+  b.requests.inc({ handler: 'smooth', status: '404' });
+  a.connections.set(2);
+  b.connections.set(5);
+  a.duration.observe(0.002, { handler: 'proxy' });
+  b.duration.observe(0.002, { handler: 'proxy' });
+  b.duration.observe(3, { handler: 'proxy' });
+  // Through JSON, as the snapshots travel over the cluster IPC channel.
+  const totals = sumSnapshots([a, b].map((m) => JSON.parse(JSON.stringify(m.registry.snapshot()))));
+  const text = totals.render();
+  assert.match(text, /^smoothgate_requests_total\{handler="proxy",status="200"\} 7$/m);
+  assert.match(text, /^smoothgate_requests_total\{handler="smooth",status="404"\} 1$/m);
+  assert.match(text, /^smoothgate_connections 7$/m);
+  assert.match(text, /^smoothgate_request_duration_seconds_bucket\{handler="proxy",le="0\.0025"\} 2$/m);
+  assert.match(text, /^smoothgate_request_duration_seconds_bucket\{handler="proxy",le="5"\} 3$/m);
+  assert.match(text, /^smoothgate_request_duration_seconds_count\{handler="proxy"\} 3$/m);
+  assert.match(text, /^smoothgate_index_cache_hits_total 0$/m, 'a counter no worker touched still shows 0');
 });

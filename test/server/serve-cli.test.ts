@@ -109,6 +109,25 @@ test('--workers 2 serves from a cluster and stops cleanly', async (t) => {
   assert.equal(await s.exit, 0);
 });
 
+test('--workers 2: /metrics on the primary shows the totals of every worker', async (t) => {
+  const url = await backend(t);
+  const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--httpd-conf', proxyAllHttpdConf(url), '--metrics', '127.0.0.1:0', '--workers', '2']);
+  const metricsPort = Number(/metrics on 127\.0\.0\.1:(\d+)/.exec(s.stderr())?.[1]);
+  assert.ok(metricsPort > 0, `the primary announces its metrics address: ${s.stderr()}`);
+  // Fresh connections so cluster's round-robin hands requests to both workers.
+  const requests = 40;
+  for (let i = 0; i < requests; i++) await fetchRaw(`http://127.0.0.1:${s.port}/m${i}`, { headers: { connection: 'close' } });
+  const text = (await fetchRaw(`http://127.0.0.1:${metricsPort}/metrics`)).body.toString();
+  const total = [...text.matchAll(/^smoothgate_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  assert.equal(total, requests, 'every request counted once, whichever worker answered');
+  assert.match(text, /^smoothgate_workers 2$/m);
+  const histogramCount = [...text.matchAll(/^smoothgate_request_duration_seconds_count\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  assert.equal(histogramCount, requests);
+  assert.equal((await fetchRaw(`http://127.0.0.1:${metricsPort}/healthz`)).status, 200);
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exit, 0);
+});
+
 test('usage and configuration errors exit 2 with file:line', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sg-serve-'));
   const config = join(dir, 'smoothgate.yaml');
