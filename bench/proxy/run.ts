@@ -83,7 +83,8 @@ async function startNginx(root: string, port: number, body: string): Promise<num
   return child.pid!;
 }
 
-async function startApacheProxy(root: string, port: number, origin: string): Promise<number> {
+/** Starts Apache's mod_proxy; returns its pid and its httpd.conf, which smoothgate then loads unchanged. */
+async function startApacheProxy(root: string, port: number, origin: string): Promise<{ pid: number; httpdConf: string }> {
   const dir = join(root, `apache-${port}`);
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
@@ -114,12 +115,16 @@ async function startApacheProxy(root: string, port: number, origin: string): Pro
   // Apache in the foreground signals its process group on stop: its own group.
   const child = start('/usr/sbin/apache2', ['-d', dir, '-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], true);
   await waitForPort(port);
-  return child.pid!;
+  return { pid: child.pid!, httpdConf: join(dir, 'httpd.conf') };
 }
 
-async function startSmoothgate(root: string, port: number, origin: string, workers: number): Promise<number> {
+/**
+ * smoothgate as the drop-in it is meant to be: it loads the Apache instance's own httpd.conf (its
+ * `ProxyPass / origin` decides every request), with the origin as `backend.url` as well.
+ */
+async function startSmoothgate(root: string, port: number, origin: string, workers: number, httpdConf: string): Promise<number> {
   const config = join(root, `sg-${port}.yaml`);
-  writeFileSync(config, `backend:\n  url: ${origin}\n  connections: 128\nmetrics:\n  listen: null\nlog:\n  access: "off"\n  level: warn\n`);
+  writeFileSync(config, `httpdConf: ${httpdConf}\nbackend:\n  url: ${origin}\n  connections: 128\nmetrics:\n  listen: null\nlog:\n  access: "off"\n  level: warn\n`);
   const child = start(process.execPath, [CLI, 'serve', '--config', config, '--listen', `127.0.0.1:${port}`, '--workers', String(workers)]);
   await waitForPort(port);
   return child.pid!;
@@ -211,9 +216,16 @@ async function main(): Promise<void> {
   server { listen 127.0.0.1:${nginx};
     location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
     );
-    const apachePid = await startApacheProxy(root, apache, originUrl);
-    const sg1Pid = await startSmoothgate(root, sg1, originUrl, 1);
-    const sg2Pid = await startSmoothgate(root, sg2, originUrl, 2);
+    const { pid: apachePid, httpdConf } = await startApacheProxy(root, apache, originUrl);
+    const sg1Pid = await startSmoothgate(root, sg1, originUrl, 1, httpdConf);
+    const sg2Pid = await startSmoothgate(root, sg2, originUrl, 2, httpdConf);
+    // Every target must answer the origin's bytes (a 404 page is cheaper than a proxied answer).
+    const pageBytes = readFileSync(join(docroot, 'page.html')).length;
+    for (const port of [sg1, sg2, apache, nginx]) {
+      const answer = await fetch(`http://127.0.0.1:${port}/page.html`);
+      const probe = `${answer.status} ${(await answer.arrayBuffer()).byteLength}`;
+      if (probe !== `200 ${pageBytes}`) throw new Error(`target on port ${port} answers ${probe} instead of the ${pageBytes}-byte page`);
+    }
     await new Promise((r) => setTimeout(r, 500));
 
     const targets: Array<[string, number, number]> = [
