@@ -16,5 +16,5 @@ export { urlFormOf, singleFileTemplates, setTemplates, type UrlForm, type UrlTem
 export { fileSmoothDeps, readDirectoryNames, readTextFile } from './fs-deps';
 export { handleIis, type IisRequest } from './iis-handler';
 export { parseIisTarget, type IisTarget } from './iis-path';
-export { parseServerManifest, writeServerManifest, type ServerManifestEntry } from './server-manifest';
+export { parseServerManifest, writeServerManifest, sourcePathOf, type ServerManifestEntry } from './server-manifest';
 export { buildSet2009, buildMultiSet, setMembers, setFolderOf, memberOf, type SetMember, type SetEntry } from './set-2009';

@@ -7,6 +7,7 @@
  * manifest"). An unreadable or empty server manifest answers 404, as the original's `ism_init` failure did
  * (SPEC-NOTES §1.1 status table).
  */
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { SgError } from '../../errors';
 
 export interface ServerManifestEntry {
@@ -42,6 +43,24 @@ export function parseServerManifest(text: string, file: string): ServerManifestE
   }
   if (entries.length === 0) throw fail('no <video> or <audio> element');
   return entries;
+}
+
+/**
+ * The file a server manifest entry names, inside the manifest's own folder. IIS resolves `src` relative
+ * to the .ism (SPEC-NOTES §2.6); a `src` that climbs out with `..`, is absolute, or holds a control
+ * character would let an uploaded .ism serve any file of the machine outside the mapped roots (issue 6
+ * "never a file outside the mapped roots"), so it is refused like any other broken server manifest (404).
+ */
+export function sourcePathOf(ismFolder: string, src: string, file: string): string {
+  const relative = src.replace(/\\/g, '/');
+  const fail = (detail: string) => new SgError('SG_ERR_STREAM_SERVER_MANIFEST', { file, detail });
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(relative)) throw fail('src holds a control character');
+  if (isAbsolute(relative) || /^[A-Za-z]:/.test(relative)) throw fail(`src ${relative.slice(0, 128)} is not relative to the server manifest`);
+  const path = normalize(join(ismFolder, relative));
+  const folder = normalize(ismFolder).replace(/[\\/]+$/, '');
+  if (!path.startsWith(folder + sep)) throw fail(`src ${relative.slice(0, 128)} leaves the server manifest's folder`);
+  return path;
 }
 
 /** The SMIL text our mp4split writes (and IIS reads), for `entries` and the client manifest's name. */
