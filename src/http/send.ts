@@ -331,6 +331,8 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
   if (rangeHeader !== undefined && (method === 'GET' || method === 'HEAD') && ifRangeAllows(requestHeaders, validators)) {
     const decision = parseRangeHeader(rangeHeader, plan.totalBytes);
     if (decision.kind === 'unsatisfiable') {
+      // INTERFACE §6: every error response is logged with its reason, this one too (a 416 was silent).
+      options.logger?.warn({ code: 'SG_ERR_STREAM_RANGE', status: 416, range: String(rangeHeader).slice(0, 128), totalBytes: plan.totalBytes }, 'range not satisfiable');
       sendError(request, res, 416, [['Content-Range', `bytes */${plan.totalBytes}`]]);
       return;
     }

@@ -242,3 +242,15 @@ test('a client that stops reading and then leaves: its fds are closed', async ()
   for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(openFdCount() <= fdsBefore, `fds before ${fdsBefore}, after ${openFdCount()}`);
 });
+
+test('a 416 is logged with its reason (SG_ERR_STREAM_RANGE)', async (t) => {
+  const logged: Array<Record<string, unknown>> = [];
+  const logger = { warn: (fields: Record<string, unknown>) => logged.push(fields), error: (fields: Record<string, unknown>) => logged.push(fields) };
+  const own = createServer((req, res) => void sendStreamResponse(req, res, inMemory, { logger }));
+  await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+  t.after(() => own.close());
+  const response = await fetch(`http://127.0.0.1:${(own.address() as AddressInfo).port}/`, { headers: { Range: `bytes=${memoryBytes.length}-` } });
+  assert.equal(response.status, 416);
+  await response.arrayBuffer();
+  assert.deepEqual(logged.map((f) => f.code), ['SG_ERR_STREAM_RANGE']);
+});

@@ -6,6 +6,7 @@ export { SmoothCache } from './smooth-cache';
 export { SMOOTH_TIMESCALE, toHns, mapDecodeTimes } from './time-hns';
 export {
   buildPresentation, findFragment, fragmentCount, fragmentStartHns, fragmentDurationHns, timelineSpanHns,
+  fixedBoundaries, videoBoundaries, MAX_FRAGMENTS_PER_TRACK,
   type SmoothPresentation, type SmoothTrackTimeline, type SmoothTrackType,
 } from './timeline';
 export { buildFragment, tfxdBox, TFXD_USER_TYPE, FRAGMENT_TRACK_ID, type SmoothFragment } from './fragment';
