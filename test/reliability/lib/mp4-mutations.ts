@@ -235,43 +235,56 @@ const sttsDeltasHuge: Mutation = {
 export const TEN_MILLION_SAMPLES = 10_000_000;
 
 /**
- * The first video (else first) track rewritten to 10^7 one-byte samples, all sync, in one chunk: stsz
- * constant-size, stts and stsc one entry each, stco one offset; ctts/stss/sdtp dropped. Each box keeps
- * its old size (zeros after the short table), and the file is extended sparse to hold every sample, so
- * the fixture stays small and a reader cannot refuse it on size alone — the index build is the cost.
+ * The first video (else first) track rewritten to `count` samples of `sizeBytes` each, all sync, in one
+ * chunk in a new mdat after the original bytes: stsz constant-size, stts and stsc one entry each, stco
+ * one offset; ctts/stss/sdtp dropped (renamed `free`). Each box keeps its old size (zeros after the short
+ * table), so nothing else moves. Returns everything up to the new mdat's header: the caller appends
+ * `count × sizeBytes` bytes of sample data (or extends the file sparse). Null without a classic stbl.
  */
+export function uniformSamples(source: Buffer, count: number, sizeBytes: number, deltaTs?: number): Buffer | null {
+  const boxes = walkBoxes(source);
+  const traks = boxes.filter((b) => b.type === 'trak');
+  const trak = traks.find((t) => handlerOf(source, boxes, t) === 'vide') ?? traks[0];
+  if (!trak) return null;
+  const inTrak = (type: string) => boxes.find((b) => b.type === type && trakOf(b) === trak);
+  const stsz = inTrak('stsz');
+  const stts = inTrak('stts');
+  const stsc = inTrak('stsc');
+  const stco = inTrak('stco');
+  if (!stsz || !stts || !stsc || !stco) return null;
+  const copy = Buffer.from(source);
+  for (const box of [stsz, stts, stsc, stco]) copy.fill(0, payloadOffset(box), box.offsetBytes + box.sizeBytes);
+  copy.writeUInt32BE(sizeBytes, payloadOffset(stsz) + 4);
+  copy.writeUInt32BE(count, payloadOffset(stsz) + 8);
+  copy.writeUInt32BE(1, payloadOffset(stts) + 4);
+  copy.writeUInt32BE(count, payloadOffset(stts) + 8);
+  // Default: 25 samples a second of the track's timescale (mdhd §8.4.2.2), so `?start=S` means something.
+  const mdhd = inTrak('mdhd');
+  const timescale = mdhd ? source.readUInt32BE(payloadOffset(mdhd) + 4 + (source[payloadOffset(mdhd)] === 1 ? 16 : 8)) : 25;
+  copy.writeUInt32BE(deltaTs ?? Math.max(1, Math.round(timescale / 25)), payloadOffset(stts) + 12);
+  copy.writeUInt32BE(1, payloadOffset(stsc) + 4);
+  copy.writeUInt32BE(1, payloadOffset(stsc) + 8);
+  copy.writeUInt32BE(count, payloadOffset(stsc) + 12);
+  copy.writeUInt32BE(1, payloadOffset(stsc) + 16);
+  copy.writeUInt32BE(1, payloadOffset(stco) + 4);
+  copy.writeUInt32BE(source.length + 8, payloadOffset(stco) + 8);
+  for (const type of ['ctts', 'stss', 'sdtp']) {
+    const box = inTrak(type);
+    if (box) copy.write('free', box.offsetBytes + 4, 'latin1');
+  }
+  // A top-level mdat (§8.1.1) holds the new samples, so the file stays a sequence of boxes.
+  const mdatHeader = Buffer.alloc(8);
+  mdatHeader.writeUInt32BE(8 + count * sizeBytes);
+  mdatHeader.write('mdat', 4, 'latin1');
+  return Buffer.concat([copy, mdatHeader]);
+}
+
+/** 10^7 one-byte samples; the file is extended sparse so a reader cannot refuse it on size alone. */
 const tenMillionSamples: Mutation = {
   kind: 'samples-10^7',
   apply(source) {
-    const boxes = walkBoxes(source);
-    const traks = boxes.filter((b) => b.type === 'trak');
-    const trak = traks.find((t) => handlerOf(source, boxes, t) === 'vide') ?? traks[0];
-    if (!trak) return null;
-    const inTrak = (type: string) => boxes.find((b) => b.type === type && trakOf(b) === trak);
-    const stsz = inTrak('stsz');
-    const stts = inTrak('stts');
-    const stsc = inTrak('stsc');
-    const stco = inTrak('stco');
-    if (!stsz || !stts || !stsc || !stco) return null;
-    const copy = Buffer.from(source);
-    const blank = (box: BoxNode) => copy.fill(0, payloadOffset(box), box.offsetBytes + box.sizeBytes);
-    for (const box of [stsz, stts, stsc, stco]) blank(box);
-    copy.writeUInt32BE(1, payloadOffset(stsz) + 4);
-    copy.writeUInt32BE(TEN_MILLION_SAMPLES, payloadOffset(stsz) + 8);
-    copy.writeUInt32BE(1, payloadOffset(stts) + 4);
-    copy.writeUInt32BE(TEN_MILLION_SAMPLES, payloadOffset(stts) + 8);
-    copy.writeUInt32BE(1, payloadOffset(stts) + 12);
-    copy.writeUInt32BE(1, payloadOffset(stsc) + 4);
-    copy.writeUInt32BE(1, payloadOffset(stsc) + 8);
-    copy.writeUInt32BE(TEN_MILLION_SAMPLES, payloadOffset(stsc) + 12);
-    copy.writeUInt32BE(1, payloadOffset(stsc) + 16);
-    copy.writeUInt32BE(1, payloadOffset(stco) + 4);
-    copy.writeUInt32BE(source.length, payloadOffset(stco) + 8);
-    for (const type of ['ctts', 'stss', 'sdtp']) {
-      const box = inTrak(type);
-      if (box) copy.write('free', box.offsetBytes + 4, 'latin1');
-    }
-    return { name: 'samples-10^7', bytes: copy, sparseSizeBytes: source.length + TEN_MILLION_SAMPLES };
+    const bytes = uniformSamples(source, TEN_MILLION_SAMPLES, 1, 1);
+    return bytes && { name: 'samples-10^7', bytes, sparseSizeBytes: bytes.length + TEN_MILLION_SAMPLES };
   },
 };
 
