@@ -125,6 +125,9 @@ function smilMutants(ism: string, videoName: string): Mutant[] {
     swap('smil-5000-entries', many),
     swap('smil-unclosed', ism.slice(0, Math.floor(ism.length / 2))),
     swap('smil-binary', Buffer.alloc(4096, 0xff).toString('latin1')),
+    // Near the 1 MiB read limit: text that made regex readers backtrack quadratically.
+    swap('smil-long-attribute-name', `<smil><video ${'a'.repeat(1_000_000)}/></smil>`),
+    swap('smil-unclosed-elements', `<smil>${'<video src="x" systemBitrate="1">'.repeat(30_000)}`),
   ];
 }
 
