@@ -10,7 +10,7 @@
  * and when the client goes away mid-body.
  */
 import { randomBytes } from 'node:crypto';
-import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs';
+import { close as fsClose, constants as fsConstants, open as fsOpen, read as fsRead } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { makeBodyPlan, sliceBodyPlan, type BodyPart, type BodyPlan, type FileRangePart, type MemoryPart } from '../streaming/body-plan';
 import type { StreamResponse } from '../streaming/stream-response';
@@ -90,7 +90,9 @@ function openFds(plan: BodyPlan): Promise<Map<string, number>> {
         return;
       }
       const path = paths[i++]!;
-      fsOpen(path, 'r', (error, fd) => {
+      // O_NONBLOCK: a FIFO put in the file's place after the handler stat()ed it must not hold a libuv
+      // pool thread until some writer appears; reading it then ends early and the response is cut.
+      fsOpen(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK, (error, fd) => {
         if (error) {
           closeFds(fds, () => reject(error));
           return;
