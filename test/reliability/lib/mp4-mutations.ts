@@ -216,21 +216,27 @@ function headerField(kind: string, type: 'mvhd' | 'mdhd' | 'tkhd', field: 'times
   };
 }
 
-/** Every stts sample_delta (§8.6.1.2) set to 2^32-1: a timeline of centuries, each gap days long. */
-const sttsDeltasHuge: Mutation = {
-  kind: 'stts-deltas-2^32-1',
-  apply(source) {
-    const tables = boxesOf(source, 'stts');
-    if (tables.length === 0) return null;
-    return withCopy(source, 'stts-deltas-2^32-1', (copy) => {
-      for (const box of tables) {
-        const at = payloadOffset(box);
-        const n = copy.readUInt32BE(at + 4);
-        for (let i = 0; i < n && at + 8 + (i + 1) * 8 <= box.offsetBytes + box.sizeBytes; i++) copy.writeUInt32BE(U32_MAX, at + 8 + i * 8 + 4);
-      }
-    });
-  },
-};
+/**
+ * One field of every entry of every table of `type` (entries from payload+8: version/flags, entry_count)
+ * set to `value`: stts sample_delta (§8.6.1.2), ctts sample_offset (§8.6.1.3), stsc samples_per_chunk
+ * (§8.7.4), elst segment_duration / media_time (§8.6.6, version 0 layout).
+ */
+function tableField(kind: string, type: string, entryBytes: number, fieldOffset: number, value: number): Mutation {
+  return {
+    kind,
+    apply(source) {
+      const tables = boxesOf(source, type).filter((b) => source[payloadOffset(b)] === 0 || type !== 'elst');
+      if (tables.length === 0) return null;
+      return withCopy(source, kind, (copy) => {
+        for (const box of tables) {
+          const at = payloadOffset(box);
+          const n = copy.readUInt32BE(at + 4);
+          for (let i = 0; i < n && at + 8 + (i + 1) * entryBytes <= box.offsetBytes + box.sizeBytes; i++) copy.writeUInt32BE(value >>> 0, at + 8 + i * entryBytes + fieldOffset);
+        }
+      });
+    },
+  };
+}
 
 export const TEN_MILLION_SAMPLES = 10_000_000;
 
@@ -318,7 +324,14 @@ export const MUTATIONS: readonly Mutation[] = [
   chunkOffsetsPastEnd('chunk-offsets-ffffffff', () => U32_MAX),
   fragmentOffsetsPastEnd('fragment-offsets-past-eof'),
   boxSize('mdat-size-past-eof', 'mdat', 0x7fff0000),
-  sttsDeltasHuge,
+  tableField('stts-deltas-2^32-1', 'stts', 8, 4, U32_MAX),
+  tableField('stts-deltas-0', 'stts', 8, 4, 0),
+  tableField('ctts-offsets-int32-min', 'ctts', 8, 4, HALF_U32),
+  tableField('stsc-samples-per-chunk-0', 'stsc', 12, 4, 0),
+  tableField('stsc-samples-per-chunk-2^32-1', 'stsc', 12, 4, U32_MAX),
+  tableField('elst-segment-duration-2^32-1', 'elst', 12, 0, U32_MAX),
+  tableField('elst-media-time-minus-2', 'elst', 12, 4, -2),
+  tableField('elst-media-time-2^31-1', 'elst', 12, 4, 0x7fffffff),
   headerField('timescale-0:mdhd', 'mdhd', 'timescale'),
   headerField('timescale-0:mvhd', 'mvhd', 'timescale'),
   headerField('duration-0:mdhd', 'mdhd', 'duration'),
