@@ -10,7 +10,7 @@
  * and when the client goes away mid-body.
  */
 import { randomBytes } from 'node:crypto';
-import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs';
+import { close as fsClose, constants as fsConstants, open as fsOpen, read as fsRead } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { makeBodyPlan, sliceBodyPlan, type BodyPart, type BodyPlan, type FileRangePart, type MemoryPart } from '../streaming/body-plan';
 import type { StreamResponse } from '../streaming/stream-response';
@@ -90,7 +90,9 @@ function openFds(plan: BodyPlan): Promise<Map<string, number>> {
         return;
       }
       const path = paths[i++]!;
-      fsOpen(path, 'r', (error, fd) => {
+      // O_NONBLOCK: a FIFO put in the file's place after the handler stat()ed it must not hold a libuv
+      // pool thread until some writer appears; reading it then ends early and the response is cut.
+      fsOpen(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK, (error, fd) => {
         if (error) {
           closeFds(fds, () => reject(error));
           return;
@@ -331,6 +333,8 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
   if (rangeHeader !== undefined && (method === 'GET' || method === 'HEAD') && ifRangeAllows(requestHeaders, validators)) {
     const decision = parseRangeHeader(rangeHeader, plan.totalBytes);
     if (decision.kind === 'unsatisfiable') {
+      // INTERFACE §6: every error response is logged with its reason, this one too (a 416 was silent).
+      options.logger?.warn({ code: 'SG_ERR_STREAM_RANGE', status: 416, range: String(rangeHeader).slice(0, 128), totalBytes: plan.totalBytes }, 'range not satisfiable');
       sendError(request, res, 416, [['Content-Range', `bytes */${plan.totalBytes}`]]);
       return;
     }

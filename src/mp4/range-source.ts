@@ -2,6 +2,7 @@
  * The only way src/mp4 reads media (STYLE.md §1): byte ranges of one file, never a path and never the
  * whole file. The edge provides the file-backed implementation; tests may use the Buffer-backed one.
  */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SgError } from '../errors';
 
@@ -36,7 +37,10 @@ export function bufferRangeSource(input: Uint8Array): RangeSource {
 export async function openFileRangeSource(path: string): Promise<ClosableRangeSource> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: the file was a regular file when stat()ed, but if a FIFO took its place since, a
+    // plain open() would wait for a writer forever in one of libuv's four pool threads (four such
+    // requests stall every file operation of the process). On a regular file the flag changes nothing.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     // The original answered 403 when apr_file_open failed (SPEC-NOTES §1.1 "Handler, method, file").
@@ -45,8 +49,14 @@ export async function openFileRangeSource(path: string): Promise<ClosableRangeSo
   }
   let sizeBytes: number;
   try {
-    sizeBytes = (await handle.stat()).size;
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      throw new SgError('SG_ERR_STREAM_NOT_FOUND', { what: 'regular file' });
+    }
+    sizeBytes = stat.size;
   } catch (cause) {
+    if (cause instanceof SgError) throw cause;
     await handle.close();
     throw new SgError('SG_ERR_MP4_IO', { file: path, reason: 'stat failed' }, { cause });
   }

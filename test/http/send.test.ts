@@ -13,6 +13,7 @@ import { makeBodyPlan } from '../../src/streaming/body-plan';
 import { sendStreamResponse, staticFileResponse } from '../../src/http';
 import type { StreamResponse } from '../../src/streaming/stream-response';
 import { openFdCount } from '../helpers/progressive-server';
+import { makeFifo, within } from '../helpers/fifo';
 
 let server: Server;
 let base: string;
@@ -241,4 +242,37 @@ test('a client that stops reading and then leaves: its fds are closed', async ()
   socket.destroy();
   for (let i = 0; i < 50 && openFdCount() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(openFdCount() <= fdsBefore, `fds before ${fdsBefore}, after ${openFdCount()}`);
+});
+
+test('a 416 is logged with its reason (SG_ERR_STREAM_RANGE)', async (t) => {
+  const logged: Array<Record<string, unknown>> = [];
+  const logger = { warn: (fields: Record<string, unknown>) => logged.push(fields), error: (fields: Record<string, unknown>) => logged.push(fields) };
+  const own = createServer((req, res) => void sendStreamResponse(req, res, inMemory, { logger }));
+  await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+  t.after(() => own.close());
+  const response = await fetch(`http://127.0.0.1:${(own.address() as AddressInfo).port}/`, { headers: { Range: `bytes=${memoryBytes.length}-` } });
+  assert.equal(response.status, 416);
+  await response.arrayBuffer();
+  assert.deepEqual(logged.map((f) => f.code), ['SG_ERR_STREAM_RANGE']);
+});
+
+test('a FIFO in a plan does not block the open: the response ends (cut or error) at once', async (t) => {
+  const fifo = makeFifo();
+  t.after(() => fifo.release());
+  const onFifo: StreamResponse = { ...generated, plan: makeBodyPlan([{ kind: 'file', path: fifo.path, offsetBytes: 0, lengthBytes: 10 }]) };
+  const own = createServer((req, res) => void sendStreamResponse(req, res, onFifo));
+  await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+  t.after(() => own.close());
+  const port = (own.address() as AddressInfo).port;
+  const ended = new Promise<void>((resolve) => {
+    const req = httpRequest({ port, host: '127.0.0.1', path: '/', agent: false }, (res) => {
+      res.on('data', () => {});
+      res.on('end', resolve);
+      res.on('error', () => resolve());
+      res.on('aborted', () => resolve());
+    });
+    req.on('error', () => resolve());
+    req.end();
+  });
+  await within(ended, 3000, 'a response whose plan names a FIFO');
 });

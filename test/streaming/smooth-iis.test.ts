@@ -3,7 +3,8 @@
  * mp4split, reached by path info with no rule — `/Manifest` in any case, `QualityLevels(N)/Fragments(…)`
  * and `FragmentInfo(…)` (the moof alone), the original's `X.ism?bitrate=N&video=T` — every fragment of
  * every level decodes behind an init segment built from the manifest; 404 for unknown bitrate, track
- * name, path or source file; 400 for malformed numbers; a SMIL naming a missing file → 404.
+ * name, path or source file; 400 for malformed numbers; a SMIL naming a missing file → 404, and one
+ * whose src leaves its folder → 404 (never the file outside).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { decodeErrors } from '../helpers/media-tools';
 import { makeRendition, runBin } from '../helpers/smooth-inputs';
 import { buildInitSegment, parseManifest } from '../helpers/smooth-init';
 import { startSmoothServer, type SmoothTestServer } from '../helpers/smooth-server';
-import { parseIisTarget } from '../../src/streaming/smooth';
+import { parseIisTarget, sourcePathOf } from '../../src/streaming/smooth';
 
 let dir: string;
 let server: SmoothTestServer;
@@ -28,6 +29,11 @@ before(async () => {
   assert.equal(result.code, 0, result.stderr);
   await writeFile(join(dir, 'www', 'broken.ism'), '<smil><body><switch><video src="gone.ismv" systemBitrate="1000"/></switch></body></smil>');
   await writeFile(join(dir, 'www', 'nonsense.ism'), 'not xml at all');
+  // lo.mp4 sits beside www/, outside the served folder: a crafted .ism must not reach it.
+  const smilNaming = (src: string) => `<smil><body><switch><video src="${src}" systemBitrate="80000"/></switch></body></smil>`;
+  await writeFile(join(dir, 'www', 'climbs.ism'), smilNaming('../lo.mp4'));
+  await writeFile(join(dir, 'www', 'climbs-backslash.ism'), smilNaming('..\\lo.mp4'));
+  await writeFile(join(dir, 'www', 'absolute.ism'), smilNaming(join(dir, 'lo.mp4')));
   server = await startSmoothServer(join(dir, 'www'));
 });
 after(async () => {
@@ -98,4 +104,18 @@ test('statuses: unknown bitrate/name/path/file 404, malformed 400, query form, 4
   assert.equal((await get('/v.ism/Manifest', { method: 'DELETE' })).status, 405);
   assert.equal((await get('/broken.ism/Manifest')).status, 404);
   assert.equal((await get('/nonsense.ism/Manifest')).status, 404);
+});
+
+test('a server manifest whose src leaves its folder is refused, never served', async () => {
+  for (const name of ['climbs', 'climbs-backslash', 'absolute']) {
+    const manifest = await get(`/${name}.ism/Manifest`);
+    assert.equal(manifest.status, 404, name);
+    await manifest.arrayBuffer();
+    const fragment = await get(`/${name}.ism/QualityLevels(80000)/Fragments(video=0)`);
+    assert.equal(fragment.status, 404, name);
+    await fragment.arrayBuffer();
+  }
+  assert.equal(sourcePathOf('/srv/v', 'sub/a.ismv', 'x.ism'), join('/srv/v', 'sub', 'a.ismv'));
+  assert.throws(() => sourcePathOf('/srv/v', 'a\u0000.ismv', 'x.ism'), { code: 'SG_ERR_STREAM_SERVER_MANIFEST' });
+  assert.throws(() => sourcePathOf('/srv/v', 'sub/../../v2/a.ismv', 'x.ism'), { code: 'SG_ERR_STREAM_SERVER_MANIFEST' });
 });

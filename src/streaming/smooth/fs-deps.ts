@@ -1,4 +1,5 @@
 /** Production dependencies of handleSmooth: the progressive handler's (node:fs) plus readdir for sets. */
+import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { fileProgressiveDeps } from '../../http/file-deps';
 import type { ProgressiveLogger } from '../progressive/handler';
@@ -20,15 +21,20 @@ export async function readDirectoryNames(path: string): Promise<string[] | null>
 export async function readTextFile(path: string, maxBytes: number): Promise<string | null> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a FIFO named like a server manifest must not block a libuv pool thread in open().
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EACCES') return null;
     throw error;
   }
   try {
-    const buffer = Buffer.alloc(maxBytes);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+    const stat = await handle.stat();
+    if (!stat.isFile()) return null;
+    // The file's own size, not maxBytes, per request: a 1 MiB buffer for a 1 KB .ism was wasted work.
+    const lengthBytes = Math.min(maxBytes, stat.size);
+    const buffer = Buffer.alloc(lengthBytes);
+    const { bytesRead } = lengthBytes === 0 ? { bytesRead: 0 } : await handle.read(buffer, 0, lengthBytes, 0);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } catch {
     return null;

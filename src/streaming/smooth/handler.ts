@@ -128,7 +128,14 @@ function stemOfTarget(originalTarget: string, fallback: string): string {
   const q = originalTarget.indexOf('?');
   const path = q < 0 ? originalTarget : originalTarget.slice(0, q);
   const m = /([^/]+)\.mp4$/i.exec(path);
-  return m ? decodeURIComponent(m[1]!) : fallback;
+  if (!m) return fallback;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    // A %-escape that is no UTF-8 (`/b%E0.mp4?manifest=1`, which routing maps to a real file) threw a
+    // URIError here and turned a servable set into an "unexpected failure" 415: use the folder's stem.
+    return fallback;
+  }
 }
 
 export interface LoadedSource {

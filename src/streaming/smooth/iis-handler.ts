@@ -10,7 +10,7 @@
  * info → 404; time outside the timeline → 404, inside a fragment → that fragment; unaligned keyframes or
  * encrypted sources → 415; malformed numbers → 400; methods other than GET/HEAD → 405.
  */
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { isSgError, SgError } from '../../errors';
 import type { StreamResponse } from '../stream-response';
 import { errorResponse, type FileStat } from '../progressive/handler';
@@ -21,7 +21,7 @@ import {
 } from './handler';
 import { parseIisTarget } from './iis-path';
 import { resolveSmoothOptions, type SmoothOptions } from './options';
-import { parseServerManifest } from './server-manifest';
+import { parseServerManifest, sourcePathOf } from './server-manifest';
 import { buildMultiSet, type SetEntry } from './set-2009';
 import { setTemplates } from './url-template';
 
@@ -83,7 +83,7 @@ async function loadIisSet(ismPath: string, deps: SmoothDeps, options: SmoothOpti
   if (text === null) throw new SgError('SG_ERR_STREAM_SERVER_MANIFEST', { file: ismPath, detail: 'unreadable' });
   const entries = parseServerManifest(text, ismPath);
   const folder = dirname(ismPath);
-  const paths = [...new Set(entries.map((e) => join(folder, e.src.replace(/\\/g, '/'))))];
+  const paths = [...new Set(entries.map((e) => sourcePathOf(folder, e.src, ismPath)))];
   const stats = new Map<string, FileStat>();
   for (const path of paths) stats.set(path, await statOrThrow(deps, path));
   const identityTag = [fileIdentityETag(ismStat), ...paths.map((p) => fileIdentityETag(stats.get(p)!))].join(',');
@@ -91,7 +91,7 @@ async function loadIisSet(ismPath: string, deps: SmoothDeps, options: SmoothOpti
   const set = await cacheOf(deps).setForKey(key, async () => {
     const setEntries: SetEntry[] = [];
     for (const entry of entries) {
-      const path = join(folder, entry.src.replace(/\\/g, '/'));
+      const path = sourcePathOf(folder, entry.src, ismPath);
       const movie = await deps.indexCache.get(identityOf(path, stats.get(path)!), () => loadIndex(deps, path));
       const handler = entry.type === 'video' ? 'vide' : 'soun';
       const track = movie.tracks.find((t) => t.handlerType === handler && t.sampleCount > 0 && (entry.trackId === undefined || t.trackId === entry.trackId))

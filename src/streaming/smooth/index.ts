@@ -6,6 +6,7 @@ export { SmoothCache } from './smooth-cache';
 export { SMOOTH_TIMESCALE, toHns, mapDecodeTimes } from './time-hns';
 export {
   buildPresentation, findFragment, fragmentCount, fragmentStartHns, fragmentDurationHns, timelineSpanHns,
+  fixedBoundaries, videoBoundaries, MAX_FRAGMENTS_PER_TRACK,
   type SmoothPresentation, type SmoothTrackTimeline, type SmoothTrackType,
 } from './timeline';
 export { buildFragment, tfxdBox, TFXD_USER_TYPE, FRAGMENT_TRACK_ID, type SmoothFragment } from './fragment';
@@ -16,5 +17,5 @@ export { urlFormOf, singleFileTemplates, setTemplates, type UrlForm, type UrlTem
 export { fileSmoothDeps, readDirectoryNames, readTextFile } from './fs-deps';
 export { handleIis, type IisRequest } from './iis-handler';
 export { parseIisTarget, type IisTarget } from './iis-path';
-export { parseServerManifest, writeServerManifest, type ServerManifestEntry } from './server-manifest';
+export { parseServerManifest, writeServerManifest, sourcePathOf, type ServerManifestEntry } from './server-manifest';
 export { buildSet2009, buildMultiSet, setMembers, setFolderOf, memberOf, type SetMember, type SetEntry } from './set-2009';

@@ -136,7 +136,7 @@ export function buildMultiSet(entries: readonly SetEntry[], audioOnlyFragmentHns
       type: 'audio',
       track,
       sampleTimesHns,
-      fragmentFirstSample: reference ? alignedBoundaries(track, reference.track, reference.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns),
+      fragmentFirstSample: reference ? alignedBoundaries(track, reference.track, reference.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns, track),
     };
     if (audio.length > 0 && !sameStarts(audio[0]!.timeline, timeline)) {
       throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `audio of ${basename(entry.path)} does not line up with ${basename(audio[0]!.sourcePath)}` });

@@ -10,6 +10,7 @@
  * ffmpeg's ismv muxer do the same). dash.js and Shaka place fragments at the manifest `t` and add the
  * trun composition offsets, so a B-frame source presents video one decoder delay after audio.
  */
+import { SgError } from '../../errors';
 import { compareTimes } from '../../mp4/integers';
 import type { MovieIndex } from '../../mp4/movie-index';
 import type { TrackIndex } from '../../mp4/track-index';
@@ -70,9 +71,24 @@ export function pickTrack(movie: MovieIndex, type: SmoothTrackType): TrackIndex 
   return movie.tracks.find((t) => t.handlerType === handler && t.sampleCount > 0) ?? null;
 }
 
+/**
+ * Most fragments one track may have. A 24-hour film with 2 s GOPs has 43,200; a million covers 11 hours
+ * of all-intra 25 fps video. Past it, a file whose every sample is a sync sample (10^7 one-byte samples
+ * fit a 10 MB upload) would make a 170 MB manifest and hold the event loop for tens of seconds, so it is
+ * refused as an unsupported source (INTERFACE §6: 415 with the reason logged).
+ */
+export const MAX_FRAGMENTS_PER_TRACK = 1_000_000;
+
+function checkFragmentCount(count: number, track: TrackIndex): void {
+  if (count > MAX_FRAGMENTS_PER_TRACK) {
+    throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: `track ${track.trackId} would have ${count} Smooth Streaming fragments, more than the limit of ${MAX_FRAGMENTS_PER_TRACK} (MAX_FRAGMENTS_PER_TRACK)` });
+  }
+}
+
 /** Video boundaries: every sync sample, and sample 0 even when the source opens on a non-sync frame. */
 export function videoBoundaries(track: TrackIndex): Uint32Array {
   const n = track.sampleCount;
+  checkFragmentCount(track.syncSamples ? track.syncSamples.length : n, track);
   if (!track.syncSamples) {
     const all = new Uint32Array(n + 1);
     for (let i = 0; i <= n; i++) all[i] = i;
@@ -107,7 +123,7 @@ export function alignedBoundaries(audio: TrackIndex, video: TrackIndex, videoFir
 }
 
 /** Fixed-length boundaries for a track with no video to follow (audio-only: `streaming.audioOnlyFragment`). */
-export function fixedBoundaries(sampleTimesHns: Float64Array, fragmentHns: number): Uint32Array {
+export function fixedBoundaries(sampleTimesHns: Float64Array, fragmentHns: number, track?: TrackIndex): Uint32Array {
   const n = sampleTimesHns.length - 1;
   const out: number[] = [0];
   const originHns = sampleTimesHns[0] ?? 0;
@@ -115,7 +131,10 @@ export function fixedBoundaries(sampleTimesHns: Float64Array, fragmentHns: numbe
   for (let i = 1; i < n; i++) {
     if (sampleTimesHns[i]! >= next) {
       out.push(i);
-      while (next <= sampleTimesHns[i]!) next += fragmentHns;
+      // Straight to the first boundary past this sample: stepping one fragment at a time looped for
+      // minutes on a hostile stts delta of days (4.3·10^9 ticks at 1 kHz is ~2·10^6 steps per sample).
+      next += (Math.floor((sampleTimesHns[i]! - next) / fragmentHns) + 1) * fragmentHns;
+      if (track && out.length > MAX_FRAGMENTS_PER_TRACK) checkFragmentCount(out.length, track);
     }
   }
   out.push(n);
@@ -151,7 +170,7 @@ export function buildPresentation(movie: MovieIndex, audioOnlyFragmentHns = DEFA
       type: 'audio',
       track: audioTrack,
       sampleTimesHns,
-      fragmentFirstSample: video ? alignedBoundaries(audioTrack, video.track, video.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns),
+      fragmentFirstSample: video ? alignedBoundaries(audioTrack, video.track, video.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns, audioTrack),
     };
   }
   let durationHns = 0;
