@@ -22,6 +22,7 @@ import { sendErrorPage } from './respond';
 import { TrustedProxies, normalizeIp, type ClientAddress } from './trusted-proxies';
 import type { GatewayMetrics } from './metrics';
 import { RequestTracker } from './request-tracker';
+import { withNativePaths } from './native-paths';
 import { decisionLabel, isStaticHandler } from './decision-kinds';
 
 export interface BackendTarget {
@@ -169,7 +170,7 @@ export class RequestPipeline {
     if (fn) {
       x.res.setHeader('X-Smoothgate', this.deps.version);
       applyResponseHeaders(x.res, decision.headers);
-      await fn(decision, x.req, x.res);
+      await fn(withNativePaths(decision), x.req, x.res);
       return;
     }
     // A handler we do not have: the legacy host runs it (PHP, CGI, …); without one it is refused,
@@ -201,7 +202,7 @@ export class RequestPipeline {
 
   private async sendStatic(x: Exchange, decision: FileDecision): Promise<void> {
     applyResponseHeaders(x.res, decision.headers);
-    await this.deps.staticSender(decision, x.req, x.res);
+    await this.deps.staticSender(withNativePaths(decision), x.req, x.res);
   }
 
   private refuseScript(x: Exchange, handler: string, path: string): void {

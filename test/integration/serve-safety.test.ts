@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe } from '../helpers/serve-process';
+import { PROJECT_ROOT, startServe } from '../helpers/serve-process';
 
 const SECRET = 'TOP-SECRET-6f1c';
 const PHP_SOURCE = '<?php echo "db password hunter2"; ?>';
@@ -122,4 +122,20 @@ test('.htaccess edits take effect without a restart', async (t) => {
   await new Promise((r) => setTimeout(r, 1200));
   assert.equal((await raw(port, '/sub/x')).status, 500, 'a broken .htaccess is a 500 for its scope');
   assert.deepEqual(await raw(port, '/a.txt'), { status: 200, body: 'public a' }, 'and only its scope');
+});
+
+test('a file with a UTF-8 name is served from its percent-encoded URL, as by Apache (static and h264-streaming)', async (t) => {
+  const root = site();
+  // Apache maps the URL's bytes to the file system's bytes: /%C3%A9t%C3%A9.txt is the file "été.txt".
+  writeFileSync(join(root, 'htdocs', 'été.txt'), 'summer');
+  copyFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'video-only-24.mp4'), join(root, 'htdocs', 'vidéo.mp4'));
+  const conf = join(root, 'httpd.conf');
+  writeFileSync(conf, readFileSync(conf, 'utf8') + 'AddHandler h264-streaming.extensions .mp4\n');
+  const port = await serve(t, root);
+  assert.deepEqual(await raw(port, '/%C3%A9t%C3%A9.txt'), { status: 200, body: 'summer' });
+  const cut = await raw(port, '/vid%C3%A9o.mp4?start=1');
+  assert.equal(cut.status, 200, 'the streaming handler opens the same file');
+  assert.ok(cut.body.length > 1000);
+  // Bytes that are no UTF-8 name on this disk are simply not found.
+  assert.equal((await raw(port, '/%E9t%E9.txt')).status, 404);
 });
