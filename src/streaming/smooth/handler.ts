@@ -13,7 +13,9 @@ import { makeBodyPlan, type BodyPlan } from '../body-plan';
 import { errorResponse, type FileStat, type ProgressiveDeps } from '../progressive/handler';
 import { fileIdentityETag, SMOOTHGATE_VERSION } from '../static-response';
 import type { StreamResponse } from '../stream-response';
-import { buildFragment } from './fragment';
+import { buildFragment, type ReframedSamples } from './fragment';
+import { reframeFragmentSamples } from './annex-b-fragment';
+import { verbatimFragment } from './ismv-passthrough';
 import { gatherPlan, memoryPlan, worthGathering } from './fragment-bytes';
 import { writeManifest, type ManifestStream } from './manifest';
 import { resolveSmoothOptions, type SmoothOptions } from './options';
@@ -280,8 +282,25 @@ export async function fragmentOfLevel(type: SmoothTrackType, timeHns: number, le
   let plan: BodyPlan;
   if (cached) plan = memoryPlan(cached);
   else {
-    const fragment = buildFragment(level.timeline, index, level.sourcePath);
-    plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
+    // A source moof+mdat that already is this fragment goes out as it is (ismv-passthrough.ts).
+    const verbatim = verbatimFragment(level.timeline, index);
+    if (verbatim) {
+      plan = makeBodyPlan([{ kind: 'file', path: level.sourcePath, offsetBytes: verbatim.offsetBytes, lengthBytes: infoOnly ? verbatim.moofBytes : verbatim.lengthBytes }]);
+    } else {
+      let reframed: ReframedSamples | undefined;
+      if (level.timeline.track.annexB) {
+        if (!gather) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: 'Annex-B samples need reframing and no file access was given' });
+        reframed = await reframeFragmentSamples(level.timeline, index, level.sourcePath, gather.openSource);
+      }
+      const fragment = buildFragment(level.timeline, index, level.sourcePath, reframed);
+      plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
+      if (reframed && !infoOnly && gather) {
+        // Reframing read and copied every sample: keep the result like a gathered fragment.
+        const bytes = Buffer.concat(plan.parts.map((part) => (part.kind === 'memory' ? part.bytes : new Uint8Array(0))));
+        gather.cache.fragments.set(key, bytes);
+        plan = memoryPlan(bytes);
+      }
+    }
     if (!infoOnly && gather && worthGathering(plan)) {
       const bytes = await gatherPlan(plan, gather.openSource);
       gather.cache.fragments.set(key, bytes);
