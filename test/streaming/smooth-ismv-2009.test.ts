@@ -192,3 +192,9 @@ test('2009 layout of 2009-written files through the seed rules: levels, every fr
   assert.equal((await get('/vonly.ismv?audio=0')).status, 415);
   assert.equal((await get('/vonly.ismv?video=0')).status, 200);
 });
+
+test('a progressive cut of a 2009 ISMV (Annex-B samples) answers 415, not an MP4 whose avc1 samples are start codes', async () => {
+  const response = await get('/avcc.ismv?start=2');
+  assert.equal(response.status, 415);
+  assert.ok(server.logged.some((l) => l.fields.code === 'SG_ERR_MP4_UNSUPPORTED'), JSON.stringify(server.logged.map((l) => l.fields.code)));
+});
