@@ -26,6 +26,35 @@ export function isLengthPrefixed(sample: Uint8Array, lengthSizeBytes: number): b
   return true;
 }
 
+/**
+ * True when the first `probe.length` bytes of a sample of `sampleSizeBytes` read consistently as NAL
+ * units with `lengthSizeBytes`-byte lengths: every length fits the sample, every unit header inside the
+ * probe has forbidden_zero_bit 0, and a probe holding the whole sample ends exactly on a unit.
+ */
+export function probeIsLengthPrefixed(probe: Uint8Array, sampleSizeBytes: number, lengthSizeBytes: number): boolean {
+  if (probe.length >= sampleSizeBytes) return isLengthPrefixed(probe.subarray(0, sampleSizeBytes), lengthSizeBytes);
+  let at = 0;
+  while (at + lengthSizeBytes <= probe.length) {
+    let length = 0;
+    for (let k = 0; k < lengthSizeBytes; k++) length = length * 256 + probe[at + k]!;
+    at += lengthSizeBytes;
+    if (length === 0 || at + length > sampleSizeBytes) return false;
+    if (at < probe.length && (probe[at]! & 0x80) !== 0) return false;
+    at += length;
+  }
+  return true;
+}
+
+/**
+ * Whether a (first) sample is an Annex-B byte stream: it opens with a start code and does not read as
+ * length-prefixed NAL units with the avcC's length size. Both tests are needed: a 3-byte start code is
+ * also a 4-byte length of 256–511 (x264's leading SEI often is), and a 4-byte start code a length of 1.
+ */
+export function looksLikeAnnexB(probe: Uint8Array, sampleSizeBytes: number, lengthSizeBytes: number | null): boolean {
+  if (!startsWithStartCode(probe)) return false;
+  return lengthSizeBytes === null || !probeIsLengthPrefixed(probe, sampleSizeBytes, lengthSizeBytes);
+}
+
 /** True when `sample` opens with an Annex-B start code (`00 00 01` or `00 00 00 01`). */
 export function startsWithStartCode(sample: Uint8Array): boolean {
   if (sample.length >= 4 && sample[0] === 0 && sample[1] === 0 && sample[2] === 0 && sample[3] === 1) return true;

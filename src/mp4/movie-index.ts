@@ -5,7 +5,7 @@
  */
 import { SgError } from '../errors';
 import { findChild, readChildren, readWholeBox, requireChild, scanTopLevel, type BoxLocation } from './box-reader';
-import { avcConfigFromAnnexB, isLengthPrefixed, startsWithStartCode, withFourByteLengths } from './annex-b';
+import { avcConfigFromAnnexB, looksLikeAnnexB, withFourByteLengths } from './annex-b';
 import { parseMvhd } from './boxes/headers';
 import { indexFragments, readTrackExtends } from './fragment-index';
 import type { RangeSource } from './range-source';
@@ -99,18 +99,15 @@ const MAX_PROBE_BYTES = 64 * 1024;
  * Marks an AVC track of a fragmented file whose samples are Annex-B byte streams (the 2009 mp4split,
  * SPEC-NOTES §1.4 F1) and gives it the decoder configuration players need: its avcC with 4-byte lengths
  * (the form after reframing), or, when the sample entry has no avcC, one built from the SPS/PPS in the
- * first sample. A first sample that parses as length-prefixed NAL units is taken as such (a 3-byte
- * start code can also read as a length).
+ * first sample (looksLikeAnnexB: a start code that does not also read as NAL lengths).
  */
 async function withSampleFraming(source: RangeSource, track: TrackIndex): Promise<TrackIndex> {
   const codec = track.codecs[0];
   if (track.handlerType !== 'vide' || !codec || !AVC_FORMATS.has(codec.format) || track.sampleCount === 0) return track;
   const record = codec.decoderConfigRecord;
-  const lengthSizeBytes = record && record.length > 4 ? (record[4]! & 3) + 1 : 4;
-  const probeBytes = Math.min(track.sizeBytes[0]!, MAX_PROBE_BYTES);
-  const first = await source.read(track.offsetBytes[0]!, probeBytes);
-  const whole = probeBytes === track.sizeBytes[0]!;
-  if ((record && whole && isLengthPrefixed(first, lengthSizeBytes)) || !startsWithStartCode(first)) return track;
+  const lengthSizeBytes = record && record.length > 4 ? (record[4]! & 3) + 1 : null;
+  const first = await source.read(track.offsetBytes[0]!, Math.min(track.sizeBytes[0]!, MAX_PROBE_BYTES));
+  if (!looksLikeAnnexB(first, track.sizeBytes[0]!, lengthSizeBytes)) return track;
   const config = record ? withFourByteLengths(record) : avcConfigFromAnnexB(first);
   if (!config) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: `track ${track.trackId}: Annex-B samples without SPS/PPS and no avcC` });
   const codecs = track.codecs.map((c, i) => (i === 0 ? { ...c, decoderConfigRecord: config } : c));
