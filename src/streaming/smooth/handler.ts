@@ -74,8 +74,16 @@ export function cacheOf(deps: SmoothDeps): SmoothCache {
   return cache;
 }
 
+/** Resolved options per deps: the defaults are merged once per server, not once per request. */
+const resolvedOptions = new WeakMap<SmoothDeps, SmoothOptions>();
+function optionsOf(deps: SmoothDeps): SmoothOptions {
+  let options = resolvedOptions.get(deps);
+  if (!options) resolvedOptions.set(deps, (options = resolveSmoothOptions(deps.smoothOptions)));
+  return options;
+}
+
 export async function handleSmooth(request: SmoothRequest, deps: SmoothDeps): Promise<StreamResponse> {
-  const options = resolveSmoothOptions(deps.smoothOptions);
+  const options = optionsOf(deps);
   const response = await answer(request, deps, options);
   if (deps.logger && response.status >= 400) {
     const fields = { code: response.errorCode, status: response.status, file: request.filePath, query: request.query };
@@ -115,9 +123,17 @@ async function answer(request: SmoothRequest, deps: SmoothDeps, options: SmoothO
         return manifestResponse(request, set, options, cache, setTemplates(form, stem));
       }
     }
-    const source = await loadSingle(request.filePath, deps, options);
-    if (query.kind === 'manifest') return manifestResponse(request, source, options, cache);
-    return await fragmentResponse(query, source, options, { cache, openSource: deps.openSource });
+    if (query.kind === 'manifest') return manifestResponse(request, await loadSingle(request.filePath, deps, options), options, cache);
+    // A single file's fragment: this request's stat, then the finished answer when one is kept
+    // (response-memo.ts), else the full lookup.
+    const stat = await statOrThrow(deps, request.filePath);
+    const memoKey = `${request.filePath}\u0000${fileIdentityETag(stat)}\u0000${query.type}\u0000${query.timeHns}`;
+    const answers = cache.answersFor(options);
+    const memo = answers.get(memoKey);
+    if (memo) return memo;
+    const response = await fragmentResponse(query, await loadSingle(request.filePath, deps, options, stat), options, { cache, openSource: deps.openSource });
+    answers.set(memoKey, response);
+    return response;
   } catch (error) {
     if (isSgError(error)) return errorResponse(error, cors);
     deps.logger?.error({ file: request.filePath, err: String(error) }, 'unexpected failure in the Smooth handler');
@@ -156,8 +172,8 @@ export function identityOf(filePath: string, stat: FileStat): FileIdentity {
   return { path: filePath, sizeBytes: stat.sizeBytes, mtimeMs: stat.mtimeMs, inode: stat.inode };
 }
 
-async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOptions): Promise<LoadedSource> {
-  const stat = await statOrThrow(deps, filePath);
+async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOptions, knownStat?: FileStat): Promise<LoadedSource> {
+  const stat = knownStat ?? (await statOrThrow(deps, filePath));
   const movie = await deps.indexCache.get(identityOf(filePath, stat), () => loadIndex(deps, filePath));
   const set = cacheOf(deps).setFor(movie, `single\u0000${options.audioOnlyFragmentHns}`, () => singleMovieSet(movie, filePath, options.audioOnlyFragmentHns));
   return { set, identityTag: fileIdentityETag(stat), mtimeMs: stat.mtimeMs, filePath };
