@@ -20,6 +20,7 @@ import { writeIsmv2009 } from '../helpers/ismv-2009';
 import { buildInitSegment, parseManifest, type ParsedManifest } from '../helpers/smooth-init';
 import { startSmoothServer, type SmoothTestServer } from '../helpers/smooth-server';
 import { indexMovie, openFileRangeSource } from '../helpers/mp4-exports';
+import { writeServerManifest } from '../../src/streaming/smooth';
 
 let root: string;
 let server: SmoothTestServer;
@@ -42,6 +43,11 @@ before(async () => {
   await mkdir(join(root, 'old.ism'));
   await writeIsmv2009(join(root, 'lo.mp4'), join(root, 'old.ism', 'old_90000.ismv'));
   await writeIsmv2009(join(root, 'hi.mp4'), join(root, 'old.ism', 'old_200000.ismv'));
+  // The IIS layout over a 2009 file: a SMIL naming its video (track 1) and audio (track 2).
+  await writeFile(join(root, 'iis.ism'), writeServerManifest([
+    { type: 'video', src: 'noavcc.ismv', systemBitrateBps: 300000, trackId: 1 },
+    { type: 'audio', src: 'noavcc.ismv', systemBitrateBps: 64000, trackId: 2 },
+  ], 'iis.ismc'));
   server = await startSmoothServer(root);
 });
 after(async () => {
@@ -197,4 +203,24 @@ test('a progressive cut of a 2009 ISMV (Annex-B samples) answers 415, not an MP4
   const response = await get('/avcc.ismv?start=2');
   assert.equal(response.status, 415);
   assert.ok(server.logged.some((l) => l.fields.code === 'SG_ERR_MP4_UNSUPPORTED'), JSON.stringify(server.logged.map((l) => l.fields.code)));
+});
+
+test('IIS layout over a 2009 ISMV: Fragments decode, FragmentInfo is the moof of the reframed fragment', async () => {
+  const manifest = await manifestOf('/iis.ism/Manifest');
+  const video = manifest.streams.find((s) => s.attributes.Type === 'video')!;
+  assert.equal(video.attributes.Url, 'QualityLevels({bitrate})/Fragments(video={start time})');
+  const init = buildInitSegment(video, video.levels[0]!, 10_000_000);
+  const dir = await mkdtemp(join(tmpdir(), 'sg-ismv2009-iis-'));
+  try {
+    for (const startHns of video.startsHns) {
+      const fragment = Buffer.from(await (await get(`/iis.ism/QualityLevels(300000)/Fragments(video=${startHns})`)).arrayBuffer());
+      const info = Buffer.from(await (await get(`/iis.ism/QualityLevels(300000)/FragmentInfo(video=${startHns})`)).arrayBuffer());
+      assert.deepEqual(info, fragment.subarray(0, fragment.readUInt32BE(0)), `FragmentInfo @${startHns}`);
+      const path = join(dir, `${startHns}.mp4`);
+      await writeFile(path, Buffer.concat([init, fragment]));
+      assert.equal(await decodeErrors(path), '', path);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -76,7 +76,7 @@ export function cacheOf(deps: SmoothDeps): SmoothCache {
 
 /** Resolved options per deps: the defaults are merged once per server, not once per request. */
 const resolvedOptions = new WeakMap<SmoothDeps, SmoothOptions>();
-function optionsOf(deps: SmoothDeps): SmoothOptions {
+export function optionsOf(deps: SmoothDeps): SmoothOptions {
   let options = resolvedOptions.get(deps);
   if (!options) resolvedOptions.set(deps, (options = resolveSmoothOptions(deps.smoothOptions)));
   return options;
