@@ -266,5 +266,7 @@ export function trackIndexBytes(track: TrackIndex): number {
   }
   total += track.raw.tkhd.byteLength + track.raw.mdhd.byteLength + track.raw.hdlr.byteLength + track.raw.stsd.byteLength;
   for (const part of track.raw.minfOther) total += part.byteLength;
+  const fragments = track.sourceFragments;
+  if (fragments) total += fragments.firstSample.byteLength + fragments.moofOffsetBytes.byteLength + fragments.moofSizeBytes.byteLength + fragments.verbatimSizeBytes.byteLength;
   return total;
 }
