@@ -99,6 +99,10 @@ function entriesOf(inputs: readonly string[], movies: readonly MovieIndex[], bit
   let audioTaken = false;
   inputs.forEach((path, i) => {
     const movie = movies[i]!;
+    // The 2009 mp4split's Annex-B samples (SPEC-NOTES §1.4 F1) would be copied into fragments whose avc1
+    // promises NAL lengths; reframing a whole file is not done here (smoothgate serves such files as
+    // they are, reframing each fragment: docs/smooth-streaming.md).
+    if (movie.tracks.some((t) => t.annexB)) throw new UsageError(`${path}: video samples are Annex-B (an .ismv of the 2009 mp4split): serve it as it is, converting it is not supported`);
     const video = pickTrack(movie, 'video');
     const audio = pickTrack(movie, 'audio');
     if (!video && !audio) throw new SgError('SG_ERR_STREAM_NO_TRACK', { type: `audio or video in ${path}` });

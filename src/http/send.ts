@@ -302,6 +302,25 @@ function httpDate(date: Date): string {
   return lastDateText;
 }
 
+/**
+ * The header block of a 200 answer sent whole: the response's headers flattened, its validators and
+ * Content-Length. A StreamResponse is immutable, and the Smooth answer memo and the progressive output
+ * cache hand the same object out again, so the block is built once per response rather than per
+ * request (bench/README.md). writeHead only reads the array; paths that change headers build their own.
+ */
+const preparedBlocks = new WeakMap<StreamResponse, string[]>();
+function preparedHeaders(response: StreamResponse, plan: BodyPlan): string[] {
+  let block = preparedBlocks.get(response);
+  if (!block) {
+    block = flatHeaders(response.headers);
+    if (response.etag) block.push('ETag', response.etag);
+    if (response.lastModified) block.push('Last-Modified', httpDate(response.lastModified));
+    block.push('Content-Length', String(plan.totalBytes));
+    preparedBlocks.set(response, block);
+  }
+  return block;
+}
+
 /** Writes `response` to `res` for `request` (method and headers are read from it). */
 export async function sendStreamResponse(request: IncomingMessage, res: ServerResponse, response: StreamResponse, options: SendOptions = {}): Promise<void> {
   if (!response.plan || response.status !== 200) {
@@ -314,6 +333,12 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
   const outcome = evaluateConditions(method, requestHeaders, validators);
   if (outcome === 'precondition-failed') {
     sendError(request, res, 412);
+    return;
+  }
+  const rangeHeader = requestHeaders['range'];
+  const ranged = rangeHeader !== undefined && (method === 'GET' || method === 'HEAD') && ifRangeAllows(requestHeaders, validators);
+  if (outcome !== 'not-modified' && !ranged) {
+    await sendPlan(request, res, 200, preparedHeaders(response, response.plan), response.plan, method, options);
     return;
   }
   const headers = flatHeaders(response.headers);
@@ -329,8 +354,7 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
 
   let plan = response.plan;
   let status = 200;
-  const rangeHeader = requestHeaders['range'];
-  if (rangeHeader !== undefined && (method === 'GET' || method === 'HEAD') && ifRangeAllows(requestHeaders, validators)) {
+  if (rangeHeader !== undefined) {
     const decision = parseRangeHeader(rangeHeader, plan.totalBytes);
     if (decision.kind === 'unsatisfiable') {
       // INTERFACE §6: every error response is logged with its reason, this one too (a 416 was silent).
@@ -358,7 +382,11 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
     }
   }
   headers.push('Content-Length', String(plan.totalBytes));
+  await sendPlan(request, res, status, headers, plan, method, options);
+}
 
+/** The status line, `headers` (already complete, Content-Length included) and the plan's bytes. */
+async function sendPlan(request: IncomingMessage, res: ServerResponse, status: number, headers: string[], plan: BodyPlan, method: string, options: SendOptions): Promise<void> {
   const parts = plan.parts;
   let hasFile = false;
   for (let i = 0; i < parts.length; i++) {

@@ -7,6 +7,15 @@
  * Data offsets follow §8.8.7.1: tfhd base_data_offset when present; else the moof's first byte when
  * default-base-is-moof is set or for the first traf; else the end of the previous traf's data. A trun
  * without data_offset continues where the previous trun of the traf ended.
+ *
+ * Two leniencies for the 2009 mp4split's `.ismv` (SPEC-NOTES §1.3 "Fragments", §1.4 F2, F4, F8), whose
+ * moov has no mvex (defaults then come from tfhd/trun alone) and whose trun has no data_offset: read by
+ * the letter, its first sample would start at the moof's own first byte, inside the moof, so a first
+ * trun without any offset whose base is that moof reads from the payload of the mdat right after it
+ * (what the writer meant, and what dash.js assumes too). And its sample flags mark every frame a sync
+ * sample (sample_is_non_sync_sample never set); when no sample of a video track is marked non-sync yet
+ * its trafs hold several samples, the sync samples are taken to be each traf's first — the writer cut
+ * every fragment at a keyframe, and its tfra lists exactly those.
  */
 import { SgError } from '../errors';
 import { findChild, readBoxHeaderAt, readChildren, readWholeBox, type BoxLocation } from './box-reader';
@@ -15,7 +24,10 @@ import {
   TFHD_DEFAULT_BASE_IS_MOOF, SAMPLE_IS_NON_SYNC_SAMPLE,
 } from './boxes/fragments';
 import type { RangeSource } from './range-source';
-import type { TrackBasics, TrackIndex } from './track-index';
+import type { SourceFragments, TrackBasics, TrackIndex } from './track-index';
+
+/** [MS-SSTR] 2.2.4.4 TfxdBox usertype 6D1D9B05-42D5-44E6-80E2-141DAFF757B2. */
+const TFXD_USER_TYPE_HEX = '6d1d9b0542d544e680e2141daff757b2';
 
 class GrowableNumbers {
   private data: Float64Array;
@@ -54,6 +66,15 @@ interface TrackAccumulator {
   nextDtsTs: number;
   hasCts: boolean;
   chunkCount: number;
+  /** Per traf: first sample, moof offset and size, verbatim moof+mdat size (0 = must be rebuilt). */
+  readonly trafFirstSample: GrowableNumbers;
+  readonly trafMoofOffset: GrowableNumbers;
+  readonly trafMoofSize: GrowableNumbers;
+  readonly trafVerbatimSize: GrowableNumbers;
+}
+
+function isTfxd(box: { type: string; raw: Uint8Array }): boolean {
+  return box.type === 'uuid' && box.raw.length >= 24 && Buffer.from(box.raw.buffer, box.raw.byteOffset + 8, 16).toString('hex') === TFXD_USER_TYPE_HEX;
 }
 
 const MAX_MOOF_BYTES = 64 * 1024 * 1024;
@@ -74,6 +95,8 @@ export async function indexFragments(
   moofs: readonly BoxLocation[],
   tracks: readonly TrackBasics[],
   trexByTrack: Map<number, TrackExtends>,
+  /** The top-level box right after a moof (its mdat, usually), for the implicit data offset above. */
+  boxAfter: (moof: BoxLocation) => BoxLocation | undefined = () => undefined,
 ): Promise<TrackIndex[]> {
   const byId = new Map<number, TrackAccumulator>();
   for (const basics of tracks) {
@@ -90,13 +113,21 @@ export async function indexFragments(
       nextDtsTs: 0,
       hasCts: false,
       chunkCount: 0,
+      trafFirstSample: new GrowableNumbers(),
+      trafMoofOffset: new GrowableNumbers(),
+      trafMoofSize: new GrowableNumbers(),
+      trafVerbatimSize: new GrowableNumbers(),
     });
   }
   for (const location of moofs) {
     const moof = await readWholeBox(source, location, MAX_MOOF_BYTES);
     let previousTrafEnd = location.offsetBytes;
     let firstTraf = true;
-    for (const traf of readChildren(moof.payload, 'moof')) {
+    const moofChildren = readChildren(moof.payload, 'moof');
+    const trafCount = moofChildren.filter((b) => b.type === 'traf').length;
+    const next = boxAfter(location);
+    const mdatAfter = next && next.type === 'mdat' && next.offsetBytes === location.offsetBytes + location.sizeBytes ? next : undefined;
+    for (const traf of moofChildren) {
       if (traf.type !== 'traf') continue;
       const children = readChildren(traf.payload, 'traf');
       const tfhdBox = findChild(children, 'tfhd', 'traf');
@@ -110,9 +141,24 @@ export async function indexFragments(
       firstTraf = false;
       let position = base;
       const descriptionIndex = tfhd.sampleDescriptionIndex ?? acc.trex?.defaultSampleDescriptionIndex ?? 1;
-      for (const box of children) {
-        if (box.type !== 'trun') continue;
+      const truns = children.filter((b) => b.type === 'trun');
+      const trafFirstSample = acc.dts.length;
+      let verbatim = trafCount === 1 && truns.length === 1 && mdatAfter !== undefined && mdatAfter.headerBytes === 8
+        && base === location.offsetBytes && children.some(isTfxd);
+      let trafBytes = 0;
+      let firstRun = true;
+      for (const box of truns) {
         const trun = parseTrun(box.payload);
+        if (firstRun && trun.dataOffsetBytes === undefined && base === location.offsetBytes && mdatAfter) {
+          position = mdatAfter.offsetBytes + mdatAfter.headerBytes; // the 2009 writer's implicit offset (header comment)
+        }
+        firstRun = false;
+        if (trun.dataOffsetBytes !== location.sizeBytes + 8) verbatim = false;
+        // Players synthesise a trex of zeros (SPEC-NOTES §2.3): a verbatim fragment must carry its own
+        // durations, sizes and flags (§2.5 pitfall 6).
+        if (!trun.durationsTs && tfhd.defaultSampleDurationTs === undefined) verbatim = false;
+        if (!trun.sizesBytes && tfhd.defaultSampleSizeBytes === undefined) verbatim = false;
+        if (!trun.sampleFlags && tfhd.defaultSampleFlags === undefined) verbatim = false;
         // A run of default-sized samples carries a bare count: bound it before looping over it.
         if (trun.sampleCount > source.sizeBytes) {
           throw new SgError('SG_ERR_MP4_MALFORMED', { box: 'trun', detail: `${trun.sampleCount} samples in a file of ${source.sizeBytes} bytes` });
@@ -141,9 +187,17 @@ export async function indexFragments(
           if ((flags & SAMPLE_IS_NON_SYNC_SAMPLE) === 0) acc.sync.push(sampleIndex);
           acc.nextDtsTs += durationTs;
           position += sizeBytes;
+          trafBytes += sizeBytes;
         }
       }
       previousTrafEnd = position;
+      if (acc.dts.length > trafFirstSample) {
+        if (mdatAfter && mdatAfter.sizeBytes !== 8 + trafBytes) verbatim = false;
+        acc.trafFirstSample.push(trafFirstSample);
+        acc.trafMoofOffset.push(location.offsetBytes);
+        acc.trafMoofSize.push(location.sizeBytes);
+        acc.trafVerbatimSize.push(verbatim && mdatAfter ? location.sizeBytes + mdatAfter.sizeBytes : 0);
+      }
     }
   }
   const out: TrackIndex[] = [];
@@ -151,9 +205,22 @@ export async function indexFragments(
     const n = acc.dts.length;
     const dtsTs = acc.dts.toFloat64(1);
     dtsTs[n] = acc.nextDtsTs;
-    const sync = acc.sync.toFloat64();
+    let sync = acc.sync.toFloat64();
     const allSync = sync.length === n;
     const { basics } = acc;
+    const trafCountOfTrack = acc.trafFirstSample.length;
+    const verbatimSizes = acc.trafVerbatimSize.toFloat64();
+    if (basics.handlerType === 'vide' && allSync && trafCountOfTrack > 1 && n > trafCountOfTrack) {
+      // Every frame claims to be a sync sample (header comment, F4): the trafs' first samples are.
+      sync = acc.trafFirstSample.toFloat64();
+      verbatimSizes.fill(0); // the file's flags are wrong: rebuild with correct ones
+    }
+    const sourceFragments: SourceFragments = {
+      firstSample: Uint32Array.from(acc.trafFirstSample.toFloat64()),
+      moofOffsetBytes: acc.trafMoofOffset.toFloat64(),
+      moofSizeBytes: acc.trafMoofSize.toFloat64(),
+      verbatimSizeBytes: verbatimSizes,
+    };
     out.push({
       trackId: basics.trackId,
       handlerType: basics.handlerType,
@@ -165,7 +232,7 @@ export async function indexFragments(
       ctsOffsetTs: acc.hasCts ? Int32Array.from(acc.cts.toFloat64()) : null,
       sizeBytes: Uint32Array.from(acc.size.toFloat64()),
       offsetBytes: acc.offset.toFloat64(),
-      syncSamples: allSync && basics.handlerType !== 'vide' ? null : Uint32Array.from(sync),
+      syncSamples: sync.length === n && basics.handlerType !== 'vide' ? null : Uint32Array.from(sync),
       chunkOfSample: Uint32Array.from(acc.chunk.toFloat64()),
       chunkDescriptionIndex: Uint32Array.from(acc.chunkDescription.toFloat64()),
       sdtp: null,
@@ -173,6 +240,7 @@ export async function indexFragments(
       edits: basics.edits,
       codecs: basics.codecs,
       raw: basics.raw,
+      sourceFragments,
     });
   }
   return out;

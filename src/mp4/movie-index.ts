@@ -4,7 +4,8 @@
  * (bounded), every trak indexed from its stbl or, for fragmented files (mvex present), from the moofs.
  */
 import { SgError } from '../errors';
-import { findChild, readChildren, readWholeBox, requireChild, scanTopLevel } from './box-reader';
+import { findChild, readChildren, readWholeBox, requireChild, scanTopLevel, type BoxLocation } from './box-reader';
+import { avcConfigFromAnnexB, looksLikeAnnexB, withFourByteLengths } from './annex-b';
 import { parseMvhd } from './boxes/headers';
 import { indexFragments, readTrackExtends } from './fragment-index';
 import type { RangeSource } from './range-source';
@@ -57,13 +58,20 @@ export async function indexMovie(source: RangeSource, options: IndexOptions = {}
   const moofs = top.filter((b) => b.type === 'moof');
   let tracks: TrackIndex[];
   let fragmented = false;
-  if (mvex && moofs.length > 0) {
+  // Samples in the moov's own tables (a "hybrid" file) are not combined with fragments: ffmpeg and
+  // mp4split write empty tables there, and mixing both orders is a case we refuse rather than guess.
+  const withSamples = basics.filter((b) => (findChild(b.stbl, 'stsz', 'stbl')?.payload.length ?? 0) > 12 || findChild(b.stbl, 'stz2', 'stbl') !== undefined);
+  // The 2009 mp4split wrote moofs without any mvex and an stbl of only stsd/stts/ctts (SPEC-NOTES §1.3,
+  // §1.4 F8): a file whose moov holds no samples but whose moofs do is read as fragmented all the same,
+  // with no trex (the tfhd/trun values are the only defaults).
+  if (moofs.length > 0 && (mvex || withSamples.length === 0)) {
     fragmented = true;
-    // Samples in the moov's own tables (a "hybrid" file) are not combined with fragments: ffmpeg and
-    // mp4split write empty tables there, and mixing both orders is a case we refuse rather than guess.
-    const withSamples = basics.filter((b) => (findChild(b.stbl, 'stsz', 'stbl')?.payload.length ?? 0) > 12);
     if (withSamples.length > 0) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: 'samples both in moov and in fragments' });
-    tracks = await indexFragments(source, moofs, basics, readTrackExtends(mvex.payload));
+    const after = new Map<number, BoxLocation>();
+    for (let i = 0; i + 1 < top.length; i++) after.set(top[i]!.offsetBytes, top[i + 1]!);
+    const fragmentTracks = await indexFragments(source, moofs, basics, mvex ? readTrackExtends(mvex.payload) : new Map(), (moof) => after.get(moof.offsetBytes));
+    tracks = [];
+    for (const track of fragmentTracks) tracks.push(await withSampleFraming(source, track));
   } else {
     tracks = basics.map((b) => indexStblTrack(b, source.sizeBytes));
   }
@@ -81,4 +89,27 @@ export async function indexMovie(source: RangeSource, options: IndexOptions = {}
     fragmented,
     estimatedBytes,
   };
+}
+
+const AVC_FORMATS = new Set(['avc1', 'avc3']);
+/** Enough of a first sample to find its parameter sets (the 2009 writer put SPS/PPS first). */
+const MAX_PROBE_BYTES = 64 * 1024;
+
+/**
+ * Marks an AVC track of a fragmented file whose samples are Annex-B byte streams (the 2009 mp4split,
+ * SPEC-NOTES §1.4 F1) and gives it the decoder configuration players need: its avcC with 4-byte lengths
+ * (the form after reframing), or, when the sample entry has no avcC, one built from the SPS/PPS in the
+ * first sample (looksLikeAnnexB: a start code that does not also read as NAL lengths).
+ */
+async function withSampleFraming(source: RangeSource, track: TrackIndex): Promise<TrackIndex> {
+  const codec = track.codecs[0];
+  if (track.handlerType !== 'vide' || !codec || !AVC_FORMATS.has(codec.format) || track.sampleCount === 0) return track;
+  const record = codec.decoderConfigRecord;
+  const lengthSizeBytes = record && record.length > 4 ? (record[4]! & 3) + 1 : null;
+  const first = await source.read(track.offsetBytes[0]!, Math.min(track.sizeBytes[0]!, MAX_PROBE_BYTES));
+  if (!looksLikeAnnexB(first, track.sizeBytes[0]!, lengthSizeBytes)) return track;
+  const config = record ? withFourByteLengths(record) : avcConfigFromAnnexB(first);
+  if (!config) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: `track ${track.trackId}: Annex-B samples without SPS/PPS and no avcC` });
+  const codecs = track.codecs.map((c, i) => (i === 0 ? { ...c, decoderConfigRecord: config } : c));
+  return { ...track, codecs, annexB: true };
 }

@@ -52,6 +52,29 @@ export interface TrackIndex {
   readonly edits: readonly EditEntry[];
   readonly codecs: readonly CodecConfig[];
   readonly raw: TrackRawBoxes;
+  /**
+   * True when the (AVC) samples are an ITU-T H.264 Annex-B byte stream instead of length-prefixed NAL
+   * units — the 2009 mp4split's `.ismv` (SPEC-NOTES §1.4 F1); outputs must reframe them (mp4/annex-b.ts).
+   * The codecs' avcC then already says 4-byte lengths, the form after reframing.
+   */
+  readonly annexB?: boolean;
+  /** For fragmented sources, where each source moof lies (fragment-index.ts); absent for stbl sources. */
+  readonly sourceFragments?: SourceFragments;
+}
+
+/**
+ * The source's own fragments of one track (ISO/IEC 14496-12 §8.8): per traf the first sample, and the
+ * moof + mdat byte range when that pair can be sent as it is (one traf of this track, one trun with
+ * data_offset and explicit sample flags, tfxd present, the mdat right after the moof holding exactly
+ * these samples); length 0 when it cannot.
+ */
+export interface SourceFragments {
+  readonly firstSample: Uint32Array;
+  /** First byte of the moof. */
+  readonly moofOffsetBytes: Float64Array;
+  readonly moofSizeBytes: Float64Array;
+  /** moof + mdat bytes when sendable verbatim, else 0. */
+  readonly verbatimSizeBytes: Float64Array;
 }
 
 export function presentationTimeTs(track: TrackIndex, sample: number): number {
@@ -243,5 +266,7 @@ export function trackIndexBytes(track: TrackIndex): number {
   }
   total += track.raw.tkhd.byteLength + track.raw.mdhd.byteLength + track.raw.hdlr.byteLength + track.raw.stsd.byteLength;
   for (const part of track.raw.minfOther) total += part.byteLength;
+  const fragments = track.sourceFragments;
+  if (fragments) total += fragments.firstSample.byteLength + fragments.moofOffsetBytes.byteLength + fragments.moofSizeBytes.byteLength + fragments.verbatimSizeBytes.byteLength;
   return total;
 }

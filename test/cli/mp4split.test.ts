@@ -14,6 +14,7 @@ import { makeRendition, runBin } from '../helpers/smooth-inputs';
 import { parseManifest } from '../helpers/smooth-init';
 import { parseServerManifest } from '../../src/streaming/smooth';
 import { startSmoothServer } from '../helpers/smooth-server';
+import { writeIsmv2009 } from '../helpers/ismv-2009';
 
 let dir: string;
 before(async () => {
@@ -110,4 +111,14 @@ test('.ismc only, and the errors: unaligned keyframes, equal bitrates, missing i
   const unwritable = await runBin('mp4split', ['-q', '-o', join(dir, 'blocker', 'x.ism'), join(dir, 'lo.mp4')]);
   assert.equal(unwritable.code, 2, unwritable.stderr);
   assert.match(unwritable.stderr, /cannot write .*(ENOTDIR|EEXIST)/);
+});
+
+test('a 2009 mp4split ISMV as input (Annex-B samples) is refused with exit 2, not split into ismv files whose avc1 samples are start codes', async () => {
+  const old = join(dir, 'old.ismv');
+  await writeIsmv2009(join(dir, 'lo.mp4'), old);
+  const out = join(dir, 'from-old');
+  const result = await runBin('mp4split', ['-q', '-o', join(out, 'o.ism'), old]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /old\.ismv: video samples are Annex-B/);
+  assert.deepEqual(await readdir(out).catch(() => []), []);
 });

@@ -5,16 +5,19 @@
  * for 2009-layout sets (audio in every file / audio in its own file) and an IIS-layout set, through the manifest URL forms
  * of INTERFACE §5.2 (the seed's `X.ism/manifest?v=1` and the direct `X.mp4?manifest=1`). The handler is
  * mounted on a bare node:http server that plays the seed's rules (test/helpers/smooth-server.ts).
- * The IIS layout is a set written by our mp4split, reached by path info (handleIis). Not covered here:
+ * The IIS layout is a set written by our mp4split, reached by path info (handleIis). The `old` set is
+ * written in the 2009 mp4split's own shape (test/helpers/ismv-2009.ts: no mvex, Annex-B samples — one
+ * file without avcC, one with 3-byte start codes and PIFF uuid boxes). Not covered here:
  * the gateway's own routing and .htaccess (the server plays the seed's rules itself).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSet2009, makeSmoothTestMedia } from '../helpers/smooth-media';
 import { makeRendition, runBin } from '../helpers/smooth-inputs';
+import { writeIsmv2009 } from '../helpers/ismv-2009';
 import { startSmoothServer, type SmoothTestServer } from '../helpers/smooth-server';
 import { SMOOTH_PLAYERS, assertPlayed, playerCheckAvailable, runPlayerCheck } from '../helpers/player-check';
 
@@ -34,6 +37,10 @@ before(async () => {
   ]);
   const split = await runBin('mp4split', ['-q', '-o', join(root, 'iis', 'v.ism'), '--bitrate', '300000', '--bitrate', '800000', join(root, 'in-lo.mp4'), join(root, 'in-hi.mp4')]);
   assert.equal(split.code, 0, split.stderr);
+  await mkdir(join(root, 'old.ism'));
+  await makeRendition(join(root, 'in-hi-audio.mp4'), { size: '640x360', bitrate: '800k', durationSec: 16, audio: true });
+  await writeIsmv2009(join(root, 'in-lo.mp4'), join(root, 'old.ism', 'old_300000.ismv'), { keepAvcC: false });
+  await writeIsmv2009(join(root, 'in-hi-audio.mp4'), join(root, 'old.ism', 'old_800000.ismv'), { startCodeBytes: 3, piffUuids: true });
   server = await startSmoothServer(root);
 });
 after(async () => {
@@ -48,6 +55,7 @@ const SOURCES: Array<{ name: string; path: string; levels: number }> = [
   { name: '2009 set (audio in every file), seed rule form', path: '/muxed.ism/manifest?v=1', levels: 2 },
   { name: '2009 set (audio in its own file), direct form', path: '/split.mp4?manifest=1', levels: 2 },
   { name: 'IIS layout made by mp4split, path info', path: '/iis/v.ism/Manifest', levels: 2 },
+  { name: '2009 set of files written as the 2009 mp4split did, seed rule form', path: '/old.ism/manifest?v=1', levels: 2 },
 ];
 const PLAYERS = SMOOTH_PLAYERS;
 

@@ -276,3 +276,24 @@ test('a FIFO in a plan does not block the open: the response ends (cut or error)
   });
   await within(ended, 3000, 'a response whose plan names a FIFO');
 });
+
+test('one response object sent again and again (the prepared header block): whole, ranged, 304, whole, HEAD stay right', async () => {
+  const whole = memoryBytes.length;
+  for (let round = 0; round < 2; round++) {
+    const plain = await fetch(`${base}/memory`);
+    assert.equal(plain.status, 200);
+    assert.equal(Number(plain.headers.get('content-length')), whole);
+    assert.equal(plain.headers.get('etag'), '"mem-1"');
+    assert.equal(plain.headers.get('content-range'), null);
+    assert.ok(Buffer.from(await plain.arrayBuffer()).equals(memoryBytes));
+    const ranged = await fetch(`${base}/memory`, { headers: { Range: 'bytes=5-9' } });
+    assert.equal(ranged.status, 206);
+    assert.equal(Number(ranged.headers.get('content-length')), 5);
+    await ranged.arrayBuffer();
+    const notModified = await fetch(`${base}/memory`, { headers: { 'If-None-Match': '"mem-1"' } });
+    assert.equal(notModified.status, 304);
+    assert.equal(notModified.headers.get('content-type'), null);
+    const head = await fetch(`${base}/memory`, { method: 'HEAD' });
+    assert.equal(Number(head.headers.get('content-length')), whole);
+  }
+});

@@ -168,6 +168,9 @@ const PROTECTED_FORMATS = new Set(['encv', 'enca', 'encs', 'enct']);
 /** INTERFACE §6: encrypted (PIFF/CENC) sources and sources we cannot describe answer 415. */
 function refuseUnsupported(movie: MovieIndex): void {
   for (const track of movie.tracks) {
+    // The 2009 mp4split's Annex-B samples (SPEC-NOTES §1.4 F1) would be copied into an avc1 track that
+    // promises length-prefixed NAL units; only the Smooth path reframes them.
+    if (track.annexB) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: `track ${track.trackId} holds Annex-B samples (2009 mp4split ISMV): served through the Smooth URLs only` });
     for (const codec of track.codecs) {
       if (PROTECTED_FORMATS.has(codec.format)) throw new SgError('SG_ERR_MP4_ENCRYPTED', { scheme: codec.format });
     }

@@ -47,7 +47,13 @@ export interface SmoothFragment {
   readonly durationHns: number;
 }
 
-export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, sourcePath: string): SmoothFragment {
+/** Samples already in memory in the form to send (reframed Annex-B: annex-b-fragment.ts), with their sizes. */
+export interface ReframedSamples {
+  readonly sizesBytes: Uint32Array;
+  readonly payload: Uint8Array;
+}
+
+export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, sourcePath: string, reframed?: ReframedSamples): SmoothFragment {
   const { track, sampleTimesHns } = timeline;
   const first = timeline.fragmentFirstSample[fragment]!;
   const end = timeline.fragmentFirstSample[fragment + 1]!;
@@ -57,8 +63,9 @@ export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, s
   let negativeOffsets = false;
   let mdatPayloadBytes = 0;
   const offsetsHns = cts ? new Float64Array(count) : null;
+  const sizeOf = (i: number): number => (reframed ? reframed.sizesBytes[i - first]! : track.sizeBytes[i]!);
   for (let i = first; i < end; i++) {
-    mdatPayloadBytes += track.sizeBytes[i]!;
+    mdatPayloadBytes += sizeOf(i);
     if (cts && offsetsHns) {
       // A difference of mapped presentation and decode times (INTERFACE §7), never a rescaled offset.
       const offsetHns = toHns(track.dtsTs[i]! + cts[i]!, track.timescale) - sampleTimesHns[i]!;
@@ -71,7 +78,7 @@ export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, s
   const samples = new FieldWriter(count * (cts ? 16 : 12));
   for (let i = first; i < end; i++) {
     samples.u32(sampleTimesHns[i + 1]! - sampleTimesHns[i]!);
-    samples.u32(track.sizeBytes[i]!);
+    samples.u32(sizeOf(i));
     samples.u32(!isVideo || isSyncSample(track, i) ? SAMPLE_FLAGS_SYNC : SAMPLE_FLAGS_NON_SYNC);
     if (offsetsHns) {
       const offsetHns = offsetsHns[i - first]!;
@@ -102,6 +109,10 @@ export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, s
   const head = serialize(moofNode, mdatHeader);
   const moof = head.subarray(0, moofBytes);
   const parts: BodyPart[] = [{ kind: 'memory', bytes: head }];
+  if (reframed) {
+    parts.push({ kind: 'memory', bytes: reframed.payload });
+    return { moof, plan: makeBodyPlan(parts), startHns, durationHns };
+  }
   // Samples of one source chunk are contiguous: coalesce neighbours into one file range.
   let rangeStart = -1;
   let rangeLength = 0;

@@ -13,7 +13,9 @@ import { makeBodyPlan, type BodyPlan } from '../body-plan';
 import { errorResponse, type FileStat, type ProgressiveDeps } from '../progressive/handler';
 import { fileIdentityETag, SMOOTHGATE_VERSION } from '../static-response';
 import type { StreamResponse } from '../stream-response';
-import { buildFragment } from './fragment';
+import { buildFragment, type ReframedSamples } from './fragment';
+import { reframeFragmentSamples } from './annex-b-fragment';
+import { verbatimFragment } from './ismv-passthrough';
 import { gatherPlan, memoryPlan, worthGathering } from './fragment-bytes';
 import { writeManifest, type ManifestStream } from './manifest';
 import { resolveSmoothOptions, type SmoothOptions } from './options';
@@ -72,8 +74,16 @@ export function cacheOf(deps: SmoothDeps): SmoothCache {
   return cache;
 }
 
+/** Resolved options per deps: the defaults are merged once per server, not once per request. */
+const resolvedOptions = new WeakMap<SmoothDeps, SmoothOptions>();
+export function optionsOf(deps: SmoothDeps): SmoothOptions {
+  let options = resolvedOptions.get(deps);
+  if (!options) resolvedOptions.set(deps, (options = resolveSmoothOptions(deps.smoothOptions)));
+  return options;
+}
+
 export async function handleSmooth(request: SmoothRequest, deps: SmoothDeps): Promise<StreamResponse> {
-  const options = resolveSmoothOptions(deps.smoothOptions);
+  const options = optionsOf(deps);
   const response = await answer(request, deps, options);
   if (deps.logger && response.status >= 400) {
     const fields = { code: response.errorCode, status: response.status, file: request.filePath, query: request.query };
@@ -113,9 +123,17 @@ async function answer(request: SmoothRequest, deps: SmoothDeps, options: SmoothO
         return manifestResponse(request, set, options, cache, setTemplates(form, stem));
       }
     }
-    const source = await loadSingle(request.filePath, deps, options);
-    if (query.kind === 'manifest') return manifestResponse(request, source, options, cache);
-    return await fragmentResponse(query, source, options, { cache, openSource: deps.openSource });
+    if (query.kind === 'manifest') return manifestResponse(request, await loadSingle(request.filePath, deps, options), options, cache);
+    // A single file's fragment: this request's stat, then the finished answer when one is kept
+    // (response-memo.ts), else the full lookup.
+    const stat = await statOrThrow(deps, request.filePath);
+    const memoKey = `${request.filePath}\u0000${fileIdentityETag(stat)}\u0000${query.type}\u0000${query.timeHns}`;
+    const answers = cache.answersFor(options);
+    const memo = answers.get(memoKey);
+    if (memo) return memo;
+    const response = await fragmentResponse(query, await loadSingle(request.filePath, deps, options, stat), options, { cache, openSource: deps.openSource });
+    answers.set(memoKey, response);
+    return response;
   } catch (error) {
     if (isSgError(error)) return errorResponse(error, cors);
     deps.logger?.error({ file: request.filePath, err: String(error) }, 'unexpected failure in the Smooth handler');
@@ -161,8 +179,8 @@ export function identityOf(filePath: string, stat: FileStat): FileIdentity {
   return { path: filePath, sizeBytes: stat.sizeBytes, mtimeMs: stat.mtimeMs, inode: stat.inode };
 }
 
-async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOptions): Promise<LoadedSource> {
-  const stat = await statOrThrow(deps, filePath);
+async function loadSingle(filePath: string, deps: SmoothDeps, options: SmoothOptions, knownStat?: FileStat): Promise<LoadedSource> {
+  const stat = knownStat ?? (await statOrThrow(deps, filePath));
   const movie = await deps.indexCache.get(identityOf(filePath, stat), () => loadIndex(deps, filePath));
   const set = cacheOf(deps).setFor(movie, `single\u0000${options.audioOnlyFragmentHns}`, () => singleMovieSet(movie, filePath, options.audioOnlyFragmentHns));
   return { set, identityTag: fileIdentityETag(stat), mtimeMs: stat.mtimeMs, filePath };
@@ -287,8 +305,25 @@ export async function fragmentOfLevel(type: SmoothTrackType, timeHns: number, le
   let plan: BodyPlan;
   if (cached) plan = memoryPlan(cached);
   else {
-    const fragment = buildFragment(level.timeline, index, level.sourcePath);
-    plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
+    // A source moof+mdat that already is this fragment goes out as it is (ismv-passthrough.ts).
+    const verbatim = verbatimFragment(level.timeline, index);
+    if (verbatim) {
+      plan = makeBodyPlan([{ kind: 'file', path: level.sourcePath, offsetBytes: verbatim.offsetBytes, lengthBytes: infoOnly ? verbatim.moofBytes : verbatim.lengthBytes }]);
+    } else {
+      let reframed: ReframedSamples | undefined;
+      if (level.timeline.track.annexB) {
+        if (!gather) throw new SgError('SG_ERR_MP4_UNSUPPORTED', { detail: 'Annex-B samples need reframing and no file access was given' });
+        reframed = await reframeFragmentSamples(level.timeline, index, level.sourcePath, gather.openSource);
+      }
+      const fragment = buildFragment(level.timeline, index, level.sourcePath, reframed);
+      plan = infoOnly ? makeBodyPlan([{ kind: 'memory', bytes: fragment.moof }]) : fragment.plan;
+      if (reframed && !infoOnly && gather) {
+        // Reframing read and copied every sample: keep the result like a gathered fragment.
+        const bytes = Buffer.concat(plan.parts.map((part) => (part.kind === 'memory' ? part.bytes : new Uint8Array(0))));
+        gather.cache.fragments.set(key, bytes);
+        plan = memoryPlan(bytes);
+      }
+    }
     if (!infoOnly && gather && worthGathering(plan)) {
       const bytes = await gatherPlan(plan, gather.openSource);
       gather.cache.fragments.set(key, bytes);

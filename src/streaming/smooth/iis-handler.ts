@@ -16,11 +16,11 @@ import type { StreamResponse } from '../stream-response';
 import { errorResponse, type FileStat } from '../progressive/handler';
 import { fileIdentityETag } from '../static-response';
 import {
-  cacheOf, corsHeaders, fragmentOfLevel, identityOf, loadIndex, manifestResponse, statOrThrow,
+  cacheOf, corsHeaders, fragmentOfLevel, identityOf, loadIndex, manifestResponse, optionsOf, statOrThrow,
   type LoadedSource, type SmoothDeps,
 } from './handler';
 import { parseIisTarget } from './iis-path';
-import { resolveSmoothOptions, type SmoothOptions } from './options';
+import type { SmoothOptions } from './options';
 import { parseServerManifest, sourcePathOf } from './server-manifest';
 import { buildMultiSet, type SetEntry } from './set-2009';
 import { setTemplates } from './url-template';
@@ -39,7 +39,7 @@ export interface IisRequest {
 const MAX_SERVER_MANIFEST_BYTES = 1024 * 1024;
 
 export async function handleIis(request: IisRequest, deps: SmoothDeps): Promise<StreamResponse> {
-  const options = resolveSmoothOptions(deps.smoothOptions);
+  const options = optionsOf(deps);
   const response = await answer(request, deps, options);
   if (deps.logger && response.status >= 400) {
     const fields = { code: response.errorCode, status: response.status, file: request.filePath, pathInfo: request.pathInfo, query: request.query };

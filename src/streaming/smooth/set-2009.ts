@@ -11,9 +11,10 @@
  * muxed the same audio into each) count once — with the Bitrate of the lowest-N file carrying it, so
  * `QualityLevels(N)/Fragments(audio=T)` reaches a file that has it.
  *
- * Fragments are rebuilt from each ISMV's flattened sample index (src/mp4 fragment-index) with the same
- * writer as a plain MP4 — a deliberate divergence from passing the ISMV's own moof bytes through: the
- * rebuilt moof always has data_offset, explicit sample flags and tfxd, whichever muxer wrote the file.
+ * Fragments are the ISMV's own moof+mdat bytes when those already are what players need
+ * (ismv-passthrough.ts), else rebuilt from its flattened sample index (src/mp4 fragment-index) with the
+ * same writer as a plain MP4, so a served moof always has data_offset, explicit sample flags and tfxd,
+ * whichever muxer wrote the file (the 2009 mp4split's included: annex-b-fragment.ts).
  */
 import { basename, dirname, join } from 'node:path';
 import { SgError } from '../../errors';

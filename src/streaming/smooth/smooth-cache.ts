@@ -6,6 +6,7 @@
 import type { MovieIndex } from '../../mp4/movie-index';
 import type { SmoothSet } from './smooth-set';
 import { FragmentBytesCache } from './fragment-bytes';
+import { ResponseMemo } from './response-memo';
 
 interface ManifestBytes {
   plain: Uint8Array;
@@ -19,6 +20,14 @@ export class SmoothCache {
   private readonly keyedSets = new Map<string, Promise<SmoothSet>>();
   /** Gathered fragments of interleaved sources (fragment-bytes.ts). */
   readonly fragments: FragmentBytesCache;
+  /** Finished fragment answers of single files (response-memo.ts), one memo per options object (the
+   * answers' headers depend on them). */
+  private readonly answers = new WeakMap<object, ResponseMemo>();
+  answersFor(options: object): ResponseMemo {
+    let memo = this.answers.get(options);
+    if (!memo) this.answers.set(options, (memo = new ResponseMemo()));
+    return memo;
+  }
   constructor(options: { maxKeyedSets?: number; fragmentCacheBytes?: number } = {}) {
     this.maxKeyedSets = options.maxKeyedSets ?? 64;
     this.fragments = new FragmentBytesCache(options.fragmentCacheBytes);
