@@ -37,8 +37,11 @@ export interface CoreDirConf {
   forceType: string | undefined;
   /** <Files>/<FilesMatch> nested in this <Directory> or .htaccess, in order. */
   filesSections: SectionConf[];
-  /** ErrorDocument status → text/URL. */
-  errorDocuments: ReadonlyMap<number, string>;
+  /**
+   * ErrorDocument status → the response as core.c stores it (a message with a leading `"`, else a
+   * local or full URL; each a string expression), or null for `ErrorDocument CODE default`.
+   */
+  errorDocuments: ReadonlyMap<number, string | null>;
   /** AddDefaultCharset (undefined: inherit; 'off'). */
   addDefaultCharset: string | undefined;
   /**
