@@ -45,6 +45,8 @@ export interface ProxyRequestContext {
   readonly reverseRules: readonly ReverseRule[];
   /** `http://host` as the client addressed us, for ProxyPassReverse. */
   readonly clientOrigin: string;
+  /** False for a request without the client's body (an ErrorDocument page fetched with GET). */
+  readonly sendBody?: boolean;
 }
 
 export type { ProxyFailure } from './proxy-exchange';
@@ -111,7 +113,7 @@ export class BackendProxy {
     const flatHeaders: string[] = [];
     for (const [name, value] of headers) flatHeaders.push(name, value);
     let body: Dispatcher.DispatchOptions['body'] = null;
-    if (requestHasBody(req)) {
+    if (ctx.sendBody !== false && requestHasBody(req)) {
       body = this.settings.bodyLimitBytes > 0 && req.headers['content-length'] === undefined ? req.pipe(new BodyLimit(this.settings.bodyLimitBytes)) : req;
     }
     return new Promise((resolve) => {

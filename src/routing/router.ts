@@ -74,6 +74,12 @@ type PhaseOutcome =
 
 const CONTINUE: PhaseOutcome = { kind: 'continue' };
 
+/** A status a handler ended in after the routing (see Router.routeHandlerError). */
+interface HandlerError {
+  readonly status: number;
+  readonly reason: string;
+}
+
 /** Methods httpd knows (its method registry); others are M_INVALID → 501 in the default handler. */
 const KNOWN_METHODS = new Set([
   'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH',
@@ -138,6 +144,19 @@ export class Router {
 
   /** Route one request. */
   route(req: RoutingRequest, withTrace = false): RouteResult {
+    return this.routeWith(req, withTrace, null);
+  }
+
+  /**
+   * The decision for a status the handler itself ended in after routing — the proxy's 502/504, a
+   * refused script's 403 — through ErrorDocument as ap_die_r would (the request is routed again to
+   * reach the request record that got to the handler; errors are rare).
+   */
+  routeHandlerError(req: RoutingRequest, status: number, reason: string): RouteDecision {
+    return this.routeWith(req, false, { status, reason }).decision;
+  }
+
+  private routeWith(req: RoutingRequest, withTrace: boolean, handlerError: HandlerError | null): RouteResult {
     const trace: TraceStep[] | null = withTrace ? [] : null;
     const parts = this.parts(trace);
     let created = createMainRequest(parts, req);
@@ -155,20 +174,22 @@ export class Router {
     }
     const r = created.r;
     trace?.push({ phase: 'read-request', text: `virtual host ${r.server.serverName ?? '(main server)'}; uri ${r.uri}${r.args !== null ? `?${r.args}` : ''}` });
-    return { decision: this.runRequest(r, req, parts), trace };
+    return { decision: this.runRequest(r, req, parts, handlerError), trace };
   }
 
   /**
    * The phases and the handler for r, again for each internal redirect (mod_rewrite's
    * redirect-handler, ErrorDocument); a status on the way goes through ap_die (this.die).
    */
-  private runRequest(first: RequestRec, req: RoutingRequest, parts: NewRequestParts): RouteDecision {
+  private runRequest(first: RequestRec, req: RoutingRequest, parts: NewRequestParts, handlerError: HandlerError | null = null): RouteDecision {
     let r = first;
     for (;;) {
       const outcome = this.processRequestInternal(r, parts);
       if (outcome.kind === 'status') return this.die(r, req, parts, outcome.status, outcome.reason, outcome.challenge);
       const handled = this.invokeHandler(r, req);
-      if (handled.kind === 'decision') return handled.decision;
+      if (handled.kind === 'decision') {
+        return handlerError === null ? handled.decision : this.die(r, req, parts, handlerError.status, handlerError.reason);
+      }
       if (handled.kind === 'status') return this.die(r, req, parts, handled.status, handled.reason);
       const next = this.internalRedirect(r, parts, handled.url, r.method);
       if (next.kind === 'status') return this.die(next.r, req, parts, next.status, next.reason);

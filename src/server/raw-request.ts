@@ -24,8 +24,14 @@ export interface RawRequest {
   readonly isHttps: boolean;
 }
 
-/** The routing core as the server sees it: one request → one decision (INTERFACE.md §4). */
-export type Decide = (req: RawRequest) => RouteDecision;
+/**
+ * The routing core as the server sees it: one request → one decision (INTERFACE.md §4), and, when
+ * the core offers it, the decision for a status a handler ended in afterwards (the proxy's 502/504,
+ * a refused script's 403) — what ErrorDocument makes of it (Router.routeHandlerError).
+ */
+export type Decide = ((req: RawRequest) => RouteDecision) & {
+  readonly handlerError?: (req: RawRequest, status: number, reason: string) => RouteDecision;
+};
 
 /** An in-process handler (`h264-streaming`, `smooth-streaming`), keyed without `.extensions`. */
 export type HandlerFn = (decision: HandlerDecision, req: IncomingMessage, res: ServerResponse) => Promise<void>;
