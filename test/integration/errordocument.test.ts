@@ -1,0 +1,136 @@
+/**
+ * ErrorDocument through `smoothgate serve`, side by side with a real Apache 2.4 loading the very same
+ * httpd.conf and .htaccess files: for each request the status, Location and body must be equal
+ * (local pages with the error's status, messages, external redirects, `default`, a failing page's
+ * "Additionally" sentence, REDIRECT_STATUS seen by RewriteCond). Then what only the gateway does: a
+ * 502 of its own proxy passes through ErrorDocument.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { apacheAvailable, startApache } from '../helpers/apache-backend';
+import { fetchRaw } from '../helpers/http-client';
+
+const CLI = join(__dirname, '..', '..', '..', 'bin', 'smoothgate.js');
+
+const FILES: Record<string, string> = {
+  'index.html': 'home\n',
+  'err/404.html': '<h1>custom not found</h1>\n',
+  '.htaccess': [
+    'ErrorDocument 404 /err/404.html',
+    'ErrorDocument 410 https://errors.example.org/gone?from=old',
+    'ErrorDocument 405 "no such method here',
+    'RewriteEngine On',
+    // The page is reachable only as an error document (REDIRECT_STATUS is set on the redirect).
+    'RewriteCond %{ENV:REDIRECT_STATUS} ^$',
+    'RewriteRule ^err/ - [F]',
+    'RewriteRule ^old$ - [G]',
+    '',
+  ].join('\n'),
+  'plain/.htaccess': 'ErrorDocument 404 default\n',
+  'texts/.htaccess': 'ErrorDocument 404 "Nothing at %{REQUEST_URI}\n',
+  'broken/.htaccess': 'ErrorDocument 404 /broken/nowhere.html\n',
+  'locked/.htaccess': 'Require all denied\nErrorDocument 403 /locked/page.html\n',
+  'locked/page.html': 'never shown\n',
+};
+
+interface Served {
+  readonly port: number;
+}
+
+async function serve(t: TestContext, httpdConf: string): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--httpd-conf', httpdConf, '--metrics', 'off'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
+      if (m) {
+        clearInterval(timer);
+        resolve(Number(m[1]));
+      }
+    }, 10);
+    child.once('exit', () => {
+      clearInterval(timer);
+      reject(new Error(`serve exited early: ${text}`));
+    });
+  });
+  return { port };
+}
+
+interface Seen {
+  readonly status: number;
+  readonly location: string | undefined;
+  readonly body: string;
+}
+
+async function ask(origin: string, path: string, method = 'GET'): Promise<Seen> {
+  const r = await fetchRaw(origin + path, { method: method as 'GET', headers: { host: 'www.example.com' }, body: method === 'PUT' ? 'x' : undefined });
+  const location = r.headers.location;
+  return { status: r.status, location: Array.isArray(location) ? location.join(', ') : location, body: r.body.toString('latin1') };
+}
+
+test('the same requests get the same ErrorDocument answers from Apache and from smoothgate serve', { skip: !apacheAvailable() }, async (t) => {
+  const apache = await startApache({ files: FILES });
+  t.after(() => apache.stop());
+  // smoothgate loads Apache's own httpd.conf unchanged (only the listener differs).
+  const gateway = await serve(t, join(apache.root, 'httpd.conf'));
+  const requests: Array<[path: string, method?: string]> = [
+    ['/missing.html'],
+    ['/missing.html?a=1', 'HEAD'],
+    ['/index.html', 'PUT'],
+    ['/err/404.html'],
+    ['/old'],
+    ['/plain/missing'],
+    ['/texts/missing'],
+    ['/broken/missing'],
+    ['/locked/x.html'],
+    ['/index.html'],
+  ];
+  for (const [path, method] of requests) {
+    const expected = await ask(apache.url, path, method);
+    const got = await ask(`http://127.0.0.1:${gateway.port}`, path, method);
+    assert.deepEqual(got, expected, `${method ?? 'GET'} ${path}`);
+  }
+  // What the cases above exercise, spelled out.
+  const page = await ask(`http://127.0.0.1:${gateway.port}`, '/missing.html');
+  assert.deepEqual([page.status, page.body], [404, '<h1>custom not found</h1>\n']);
+  const broken = await ask(`http://127.0.0.1:${gateway.port}`, '/broken/missing');
+  assert.match(broken.body, /Additionally, a 404 Not Found\nerror was encountered while trying to use an ErrorDocument/);
+});
+
+test("the gateway's own 502 goes through ErrorDocument", { skip: !apacheAvailable() }, async (t) => {
+  const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'sg-errordoc-'));
+  mkdirSync(join(dir, 'htdocs'));
+  writeFileSync(join(dir, 'htdocs', 'down.html'), 'the backend is down\n');
+  const conf = join(dir, 'httpd.conf');
+  writeFileSync(
+    conf,
+    [
+      'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+      'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
+      'LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so',
+      'ServerName localhost',
+      `DocumentRoot "${dir}/htdocs"`,
+      `<Directory "${dir}/htdocs">`,
+      'Require all granted',
+      '</Directory>',
+      // Nothing listens on port 9 of the loopback: the proxy answers 502.
+      'ProxyPass /api/ http://127.0.0.1:9/',
+      'ErrorDocument 502 /down.html',
+      '',
+    ].join('\n'),
+  );
+  const gateway = await serve(t, conf);
+  const answer = await ask(`http://127.0.0.1:${gateway.port}`, '/api/x');
+  assert.deepEqual([answer.status, answer.body], [502, 'the backend is down\n']);
+});
