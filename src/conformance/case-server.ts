@@ -241,8 +241,10 @@ export function observe(c: ConformanceCase, d: RouteDecision, server: CaseServer
   if (d.kind === 'status') status = d.loggedStatus ?? d.status;
   else if (d.kind !== 'proxy' && d.errorStatus !== undefined) {
     status = d.errorStatus;
-    // The oracle's kinds go by the status: a page served for an error is a 'status' outcome.
-    kind = 'status';
+    // The oracle's kinds go by the status: a page served for an error is a 'status' outcome, or a
+    // 'redirect' when it answers a 3xx whose Location it keeps.
+    location = d.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? null;
+    kind = status >= 300 && status < 400 && location !== null ? 'redirect' : 'status';
   }
   return {
     kind,

@@ -249,6 +249,9 @@ export function createInternalRedirect(parts: NewRequestParts, r: RequestRec, ur
     redirectDepth: r.redirectDepth + 1,
   });
   next.status = r.status;
+  // A redirect's Location goes along (an ErrorDocument page for a 3xx still points there).
+  const location = r.status >= 300 && r.status < 400 ? r.headersOut.get('Location') : undefined;
+  if (location !== undefined) next.headersOut.set('Location', location);
   if (!path.startsWith('/')) return { r: next, failure: { status: 400, reason: `invalid internal redirect target '${url}'` } };
   const decoded = decodeRequestPath(r.server, path);
   if ('status' in decoded) return { r: next, failure: decoded };

@@ -391,10 +391,16 @@ export class Router {
       case 'proxy':
       case 'internalRedirect':
         return CONTINUE;
+      // mod_rewrite carries a rule's [R]/[F]/[G] status in r->status and sets it back to HTTP_OK
+      // when returning it ("make Apache kernel happy", mod_rewrite.c hook_uri2file/hook_fixup): in an
+      // ErrorDocument's request that makes ap_die_r treat the status as a first error, not a
+      // recursive one. Its own refusals (a result with a code) leave r->status alone.
       case 'redirect':
         r.headersOut.set('Location', result.location);
+        r.status = 200;
         return { kind: 'status', status: result.status, reason: `mod_rewrite: redirect to ${result.location}` };
       case 'status':
+        if (result.code === undefined) r.status = 200;
         return { kind: 'status', status: result.status, reason: result.reason };
     }
   }

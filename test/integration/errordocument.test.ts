@@ -32,7 +32,13 @@ const FILES: Record<string, string> = {
   'texts/.htaccess': 'ErrorDocument 404 "Nothing at %{REQUEST_URI}\n',
   'broken/.htaccess': 'ErrorDocument 404 /broken/nowhere.html\n',
   'locked/.htaccess': 'Require all denied\nErrorDocument 403 /locked/page.html\n',
-  'locked/page.html': 'never shown\n',
+  'locked/page.html': 'shown: the same configuration is not checked again\n',
+  // In the page's own request a rule's [G] is a first error again (mod_rewrite resets r->status) …
+  'gone/.htaccess': 'ErrorDocument 404 /gone/g\nRewriteEngine On\nRewriteRule ^g$ - [G]\n',
+  // … while mod_alias's Redirect there is a recursive error.
+  'moved/.htaccess': 'ErrorDocument 404 /moved/p\nRedirect 301 /moved/p http://elsewhere.example/\n',
+  'loop/.htaccess': 'ErrorDocument 404 /loop/a\n',
+  'loop/a/.htaccess': 'RewriteEngine On\nRewriteRule ^(.*)$ x$1 [L]\n',
 };
 
 interface Served {
@@ -92,6 +98,9 @@ test('the same requests get the same ErrorDocument answers from Apache and from 
     ['/texts/missing'],
     ['/broken/missing'],
     ['/locked/x.html'],
+    ['/gone/x'],
+    ['/moved/x'],
+    ['/loop/missing'],
     ['/index.html'],
   ];
   for (const [path, method] of requests) {
