@@ -170,7 +170,8 @@ export class RequestPipeline {
     if (fn) {
       x.res.setHeader('X-Smoothgate', this.deps.version);
       applyResponseHeaders(x.res, decision.headers);
-      await fn(decision, x.req, x.res);
+      const refusal = await fn(decision, x.req, x.res);
+      if (refusal) await this.answerHandlerError(x, decision, refusal.status, refusal.reason, false, () => refusal.send());
       return;
     }
     // A handler we do not have: the legacy host runs it (PHP, CGI, …); without one it is refused,
@@ -224,7 +225,14 @@ export class RequestPipeline {
    * ErrorDocument as Apache's handlers' statuses go through ap_die_r. When the failing request was
    * itself an ErrorDocument page, Apache's page for the first error says "Additionally, a …".
    */
-  private async answerHandlerError(x: Exchange, decision: RouteDecision, status: number, reason: string, close = false): Promise<void> {
+  private async answerHandlerError(
+    x: Exchange,
+    decision: RouteDecision,
+    status: number,
+    reason: string,
+    close = false,
+    ownPage: () => Promise<void> = async () => sendErrorPage(x.req, x.res, status, [], { close }),
+  ): Promise<void> {
     const { req, res } = x;
     if (close) res.setHeader('Connection', 'close');
     if (decision.errorStatus !== undefined) {
@@ -232,8 +240,9 @@ export class RequestPipeline {
       return;
     }
     const next = this.deps.decide().handlerError?.(x.raw, status, reason);
-    if (next === undefined) {
-      sendErrorPage(req, res, status, [], { close });
+    // No ErrorDocument for this status: the step's own page.
+    if (next === undefined || (next.kind === 'status' && next.status === status && next.customBody === undefined && next.additionalError === undefined)) {
+      await ownPage();
       return;
     }
     await this.carryOut(x, next);

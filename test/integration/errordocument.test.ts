@@ -115,12 +115,14 @@ test('the same requests get the same ErrorDocument answers from Apache and from 
   assert.match(broken.body, /Additionally, a 404 Not Found\nerror was encountered while trying to use an ErrorDocument/);
 });
 
-test("the gateway's own 502 goes through ErrorDocument", { skip: !apacheAvailable() }, async (t) => {
+test("the gateway's own statuses go through ErrorDocument: the proxy's 502, the media handler's 415, a refused script's 403", { skip: !apacheAvailable() }, async (t) => {
   const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'sg-errordoc-'));
   mkdirSync(join(dir, 'htdocs'));
   writeFileSync(join(dir, 'htdocs', 'down.html'), 'the backend is down\n');
+  writeFileSync(join(dir, 'htdocs', 'broken.mp4'), 'these bytes are no MP4');
+  writeFileSync(join(dir, 'htdocs', 'x.php'), '<?php echo "secret"; ?>');
   const conf = join(dir, 'httpd.conf');
   writeFileSync(
     conf,
@@ -128,6 +130,7 @@ test("the gateway's own 502 goes through ErrorDocument", { skip: !apacheAvailabl
       'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
       'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
       'LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so',
+      'LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so',
       'ServerName localhost',
       `DocumentRoot "${dir}/htdocs"`,
       `<Directory "${dir}/htdocs">`,
@@ -136,10 +139,18 @@ test("the gateway's own 502 goes through ErrorDocument", { skip: !apacheAvailabl
       // Nothing listens on port 9 of the loopback: the proxy answers 502.
       'ProxyPass /api/ http://127.0.0.1:9/',
       'ErrorDocument 502 /down.html',
+      'AddHandler h264-streaming.extensions .mp4',
+      'AddHandler application/x-httpd-php .php',
+      'ErrorDocument 415 "cannot stream this"',
+      'ErrorDocument 403 "no scripts here"',
       '',
     ].join('\n'),
   );
   const gateway = await serve(t, conf);
   const answer = await ask(`http://127.0.0.1:${gateway.port}`, '/api/x');
   assert.deepEqual([answer.status, answer.body], [502, 'the backend is down\n']);
+  const media = await ask(`http://127.0.0.1:${gateway.port}`, '/broken.mp4?start=5');
+  assert.deepEqual([media.status, media.body], [415, 'cannot stream this']);
+  const script = await ask(`http://127.0.0.1:${gateway.port}`, '/x.php');
+  assert.deepEqual([script.status, script.body], [403, 'no scripts here']);
 });
