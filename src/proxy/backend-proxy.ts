@@ -47,6 +47,11 @@ export interface ProxyRequestContext {
   readonly clientOrigin: string;
   /** False for a request without the client's body (an ErrorDocument page fetched with GET). */
   readonly sendBody?: boolean;
+  /**
+   * The status to send when the backend answers 200: an ErrorDocument page run by the legacy host
+   * (PHP …) is a handler of the error's request in Apache, so it keeps the error's status.
+   */
+  readonly statusInsteadOf200?: number;
 }
 
 export type { ProxyFailure } from './proxy-exchange';
@@ -120,7 +125,13 @@ export class BackendProxy {
       const exchange = new ProxyExchange(
         url,
         res,
-        { responseHeaders: ctx.responseHeaders, reverseRules: ctx.reverseRules, clientOrigin: ctx.clientOrigin, applyResponseHeaders },
+        {
+          responseHeaders: ctx.responseHeaders,
+          reverseRules: ctx.reverseRules,
+          clientOrigin: ctx.clientOrigin,
+          applyResponseHeaders,
+          ...(ctx.statusInsteadOf200 !== undefined ? { statusInsteadOf200: ctx.statusInsteadOf200 } : {}),
+        },
         resolve,
       );
       try {

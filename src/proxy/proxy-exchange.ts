@@ -30,6 +30,8 @@ export interface ExchangeOutput {
   readonly reverseRules: readonly ReverseRule[];
   readonly clientOrigin: string;
   readonly applyResponseHeaders: (res: ServerResponse, headers: HeaderList) => void;
+  /** Sent instead of the backend's 200 (an ErrorDocument page the backend runs keeps the error's status). */
+  readonly statusInsteadOf200?: number;
 }
 
 export class ProxyExchange implements Dispatcher.DispatchHandler {
@@ -58,7 +60,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (statusCode < 200) return; // 1xx interim answers stay between us and the backend
     const { res, output } = this;
-    res.statusCode = statusCode;
+    res.statusCode = statusCode === 200 && output.statusInsteadOf200 !== undefined ? output.statusInsteadOf200 : statusCode;
     copyResponseHeaders(res, headers, output.reverseRules, output.clientOrigin);
     output.applyResponseHeaders(res, output.responseHeaders);
     this.headSent = true;

@@ -272,6 +272,9 @@ export class RequestPipeline {
       {
         method: errorPage ? 'GET' : raw.method,
         sendBody: !errorPage,
+        // [P]/ProxyPass pages come with the backend's status, as mod_proxy sends them; a page the
+        // legacy host runs as a handler keeps the error's.
+        ...(errorPage && decision.kind !== 'proxy' ? { statusInsteadOf200: decision.errorStatus } : {}),
         httpVersion: raw.httpVersion,
         requestHeaders,
         clientIp: client.clientIp,

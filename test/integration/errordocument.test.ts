@@ -154,3 +154,61 @@ test("the gateway's own statuses go through ErrorDocument: the proxy's 502, the 
   const script = await ask(`http://127.0.0.1:${gateway.port}`, '/x.php');
   assert.deepEqual([script.status, script.body], [403, 'no scripts here']);
 });
+
+test('a page the legacy host runs (PHP) is asked for with GET by its own URL and keeps the error status', { skip: !apacheAvailable() }, async (t) => {
+  const { createServer } = await import('node:http');
+  const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const seen: string[] = [];
+  const backend = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      seen.push(`${req.method} ${req.url} body=${body.length}`);
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`php page for ${req.url}`);
+    });
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    backend.closeAllConnections();
+    backend.close();
+  });
+  const backendUrl = `http://127.0.0.1:${(backend.address() as { port: number }).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'sg-errordoc-'));
+  mkdirSync(join(dir, 'htdocs'));
+  writeFileSync(join(dir, 'htdocs', 'err.php'), '<?php echo "x"; ?>');
+  const conf = join(dir, 'httpd.conf');
+  writeFileSync(
+    conf,
+    [
+      'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+      'LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so',
+      'ServerName localhost',
+      `DocumentRoot "${dir}/htdocs"`,
+      `<Directory "${dir}/htdocs">`,
+      'Require all granted',
+      '</Directory>',
+      'AddHandler application/x-httpd-php .php',
+      'ErrorDocument 404 /err.php',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--httpd-conf', conf, '--backend', backendUrl, '--metrics', 'off'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let text = '';
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  const deadline = Date.now() + 15_000;
+  while (!/listening on 127\.0\.0\.1:(\d+)/.test(text)) {
+    if (child.exitCode !== null || Date.now() > deadline) assert.fail(`serve did not start: ${text}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(text)![1]);
+  const r = await fetchRaw(`http://127.0.0.1:${port}/missing.html?q=1`, { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 404);
+  assert.equal(r.body.toString(), 'php page for /err.php');
+  assert.deepEqual(seen, ['GET /err.php body=0']);
+});
