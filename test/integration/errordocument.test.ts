@@ -30,6 +30,8 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'plain/.htaccess': 'ErrorDocument 404 default\n',
   'texts/.htaccess': 'ErrorDocument 404 "Nothing at %{REQUEST_URI}\n',
+  // (A trailing backslash would stop Apache's child: "flex scanner jammed".)
+  'escapes/.htaccess': 'ErrorDocument 404 "a\\tb %{tolower:ABC} \\\\%{REQUEST_URI} \\101"\n',
   'broken/.htaccess': 'ErrorDocument 404 /broken/nowhere.html\n',
   'locked/.htaccess': 'Require all denied\nErrorDocument 403 /locked/page.html\n',
   'locked/page.html': 'shown: the same configuration is not checked again\n',
@@ -96,6 +98,7 @@ test('the same requests get the same ErrorDocument answers from Apache and from 
     ['/old'],
     ['/plain/missing'],
     ['/texts/missing'],
+    ['/escapes/missing'],
     ['/broken/missing'],
     ['/locked/x.html'],
     ['/gone/x'],
