@@ -102,7 +102,8 @@ export function createRuntimeWith(settings: SmoothgateSettings, mounts: RuntimeM
   });
   return {
     decide: Object.assign((raw: RawRequest) => router.decide(toRoutingRequest(raw)), {
-      handlerError: (raw: RawRequest, status: number, reason: string) => router.routeHandlerError(toRoutingRequest(raw), status, reason),
+      handlerError: (raw: RawRequest, status: number, reason: string, options?: { firstError?: boolean }) =>
+        router.routeHandlerError(toRoutingRequest(raw), status, reason, options),
     }),
     handlers: mounts.handlers ?? new Map(),
     staticSender: mounts.staticSender,

@@ -348,6 +348,14 @@ export interface ProxyServerConf {
   proxyRequests: boolean | undefined;
 }
 
+/** mod_proxy's per-directory part we model (proxy_dir_conf): ProxyErrorOverride. */
+export interface ProxyDirConf {
+  /** On/Off (undefined: not set here; default Off). */
+  errorOverride: boolean | undefined;
+  /** The statuses to intercept, ascending; empty = every 4xx/5xx (ap_proxy_should_override). */
+  errorOverrideCodes: readonly number[];
+}
+
 // ---- mod_expires, mod_deflate/filter, mod_log_config -----------------------------------------
 
 export interface ExpiresDirConf {

@@ -97,6 +97,11 @@ export interface ProxyDecision extends DecisionBase {
   readonly target: string;
   /** True when the URL must be sent as is ([NE], ProxyPass nocanon). */
   readonly noCanon: boolean;
+  /**
+   * ProxyErrorOverride On: the backend statuses answered by the gateway instead (its ErrorDocument
+   * or Apache's page) — `[]` for every 4xx/5xx; absent when Off.
+   */
+  readonly errorOverride?: readonly number[];
 }
 
 export type RouteDecision =

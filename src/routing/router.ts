@@ -8,7 +8,7 @@
  * system is seen only through `FsView`; no sockets, no clock except through injected services.
  */
 import type { DirConfigVector, LoadedConfig, ServerConf } from '../config/module';
-import type { CoreDirConf, CoreServerConf } from '../config/records';
+import type { CoreDirConf, CoreServerConf, ProxyDirConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import { decideAccess } from '../access/decide';
 import { SgError } from '../errors';
@@ -78,6 +78,11 @@ const CONTINUE: PhaseOutcome = { kind: 'continue' };
 interface HandlerError {
   readonly status: number;
   readonly reason: string;
+  /**
+   * The handler set r->status back to 200 before returning it, so that ap_die_r treats it as a
+   * first error even in an ErrorDocument's request (mod_proxy_http's ProxyErrorOverride).
+   */
+  readonly firstError: boolean;
 }
 
 /** Methods httpd knows (its method registry); others are M_INVALID → 501 in the default handler. */
@@ -88,6 +93,12 @@ const KNOWN_METHODS = new Set([
 ]);
 
 export const APACHE_ERROR_CONTENT_TYPE = 'text/html; charset=iso-8859-1';
+
+/** mod_proxy's ProxyErrorOverride for the request's configuration, as a ProxyDecision field. */
+function errorOverrideOf(r: RequestRec): { errorOverride?: readonly number[] } {
+  const conf = r.perDirConfig[MODULE_IDS.proxy] as ProxyDirConf | undefined;
+  return conf?.errorOverride === true ? { errorOverride: conf.errorOverrideCodes } : {};
+}
 
 function handlerBaseName(name: string): string {
   return name.toLowerCase().replace(/\.extensions$/, '');
@@ -152,8 +163,8 @@ export class Router {
    * refused script's 403 — through ErrorDocument as ap_die_r would (the request is routed again to
    * reach the request record that got to the handler; errors are rare).
    */
-  routeHandlerError(req: RoutingRequest, status: number, reason: string): RouteDecision {
-    return this.routeWith(req, false, { status, reason }).decision;
+  routeHandlerError(req: RoutingRequest, status: number, reason: string, options: { firstError?: boolean } = {}): RouteDecision {
+    return this.routeWith(req, false, { status, reason, firstError: options.firstError === true }).decision;
   }
 
   private routeWith(req: RoutingRequest, withTrace: boolean, handlerError: HandlerError | null): RouteResult {
@@ -170,7 +181,7 @@ export class Router {
     }
     if (created.failure) {
       trace?.push({ phase: 'read-request', text: `${created.failure.status}: ${created.failure.reason}` });
-      return { decision: this.die(created.r, req, parts, created.failure.status, created.failure.reason), trace };
+      return { decision: this.die(created.r, req, parts, created.failure.status, created.failure.reason, null, handlerError), trace };
     }
     const r = created.r;
     trace?.push({ phase: 'read-request', text: `virtual host ${r.server.serverName ?? '(main server)'}; uri ${r.uri}${r.args !== null ? `?${r.args}` : ''}` });
@@ -179,20 +190,23 @@ export class Router {
 
   /**
    * The phases and the handler for r, again for each internal redirect (mod_rewrite's
-   * redirect-handler, ErrorDocument); a status on the way goes through ap_die (this.die).
+   * redirect-handler, ErrorDocument); a status on the way goes through ap_die (this.die). With a
+   * `handlerError`, the request that reaches a handler ends in that status instead.
    */
   private runRequest(first: RequestRec, req: RoutingRequest, parts: NewRequestParts, handlerError: HandlerError | null = null): RouteDecision {
     let r = first;
     for (;;) {
       const outcome = this.processRequestInternal(r, parts);
-      if (outcome.kind === 'status') return this.die(r, req, parts, outcome.status, outcome.reason, outcome.challenge);
+      if (outcome.kind === 'status') return this.die(r, req, parts, outcome.status, outcome.reason, outcome.challenge, handlerError);
       const handled = this.invokeHandler(r, req);
       if (handled.kind === 'decision') {
-        return handlerError === null ? handled.decision : this.die(r, req, parts, handlerError.status, handlerError.reason);
+        if (handlerError === null) return handled.decision;
+        if (handlerError.firstError) r.status = 200;
+        return this.die(r, req, parts, handlerError.status, handlerError.reason);
       }
-      if (handled.kind === 'status') return this.die(r, req, parts, handled.status, handled.reason);
+      if (handled.kind === 'status') return this.die(r, req, parts, handled.status, handled.reason, null, handlerError);
       const next = this.internalRedirect(r, parts, handled.url, r.method);
-      if (next.kind === 'status') return this.die(next.r, req, parts, next.status, next.reason);
+      if (next.kind === 'status') return this.die(next.r, req, parts, next.status, next.reason, null, handlerError);
       r = next.r;
     }
   }
@@ -222,8 +236,18 @@ export class Router {
    * http_request.c `ap_die_r`: answer `status` for r, through ErrorDocument. A request that already
    * answers an error (an ErrorDocument's own request: its status is not 200) gets no second custom
    * response: Apache's page for the first error, plus the "Additionally, a … error" sentence.
+   * `pending` is a handler's status still to come for the request that reaches a handler (the
+   * ErrorDocument page's, see runRequest).
    */
-  private die(r: RequestRec, req: RoutingRequest, parts: NewRequestParts, status: number, reason: string, challenge?: string | null): RouteDecision {
+  private die(
+    r: RequestRec,
+    req: RoutingRequest,
+    parts: NewRequestParts,
+    status: number,
+    reason: string,
+    challenge: string | null = null,
+    pending: HandlerError | null = null,
+  ): RouteDecision {
     const recursiveError = r.status;
     if (recursiveError !== 200) {
       let first = r;
@@ -256,7 +280,7 @@ export class Router {
         if (challenge) r.errHeadersOut.set('WWW-Authenticate', challenge);
         const next = this.internalRedirect(r, parts, action.url, 'GET');
         if (next.kind === 'status') return this.die(next.r, req, parts, next.status, next.reason);
-        return this.runRequest(next.r, req, parts);
+        return this.runRequest(next.r, req, parts, pending);
       }
     }
   }
@@ -549,6 +573,7 @@ export class Router {
           uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
           requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
           ...(r.status !== 200 ? { errorStatus: r.status } : {}),
+          ...errorOverrideOf(r),
         },
       };
     }

@@ -30,7 +30,7 @@ export interface RawRequest {
  * a refused script's 403) — what ErrorDocument makes of it (Router.routeHandlerError).
  */
 export type Decide = ((req: RawRequest) => RouteDecision) & {
-  readonly handlerError?: (req: RawRequest, status: number, reason: string) => RouteDecision;
+  readonly handlerError?: (req: RawRequest, status: number, reason: string, options?: { firstError?: boolean }) => RouteDecision;
 };
 
 /**

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { SgError, isSgError } from '../errors';
 import type { LimitSettings } from '../config/smoothgate-yaml';
 import type { FileDecision, HandlerDecision, RouteDecision } from '../routing/decision';
-import { applyResponseHeaders, splitAbsoluteUrl, type BackendProxy, type ProxyTarget } from '../proxy/backend-proxy';
+import { applyResponseHeaders, overridePredicate, splitAbsoluteUrl, type BackendProxy, type ProxyTarget } from '../proxy/backend-proxy';
 import type { ReverseRule } from '../proxy/location-rewrite';
 import type { BackendErrorReason } from '../proxy/proxy-errors';
 import type { Decide, HandlerTable, RawRequest, StaticSender } from './raw-request';
@@ -232,14 +232,13 @@ export class RequestPipeline {
     reason: string,
     close = false,
     ownPage: () => Promise<void> = async () => sendErrorPage(x.req, x.res, status, [], { close }),
+    firstError = false,
   ): Promise<void> {
-    const { req, res } = x;
+    const { res } = x;
     if (close) res.setHeader('Connection', 'close');
-    if (decision.errorStatus !== undefined) {
-      sendErrorPage(req, res, decision.errorStatus, [], { additionalError: decision.errorStatus, close });
-      return;
-    }
-    const next = this.deps.decide().handlerError?.(x.raw, status, reason);
+    // The routing core replays the request to the record that reached the handler (an
+    // ErrorDocument page's own, where it fails recursively) and dies there.
+    const next = this.deps.decide().handlerError?.(x.raw, status, reason, { firstError });
     // No ErrorDocument for this status: the step's own page.
     if (next === undefined || (next.kind === 'status' && next.status === status && next.customBody === undefined && next.additionalError === undefined)) {
       await ownPage();
@@ -272,9 +271,16 @@ export class RequestPipeline {
       {
         method: errorPage ? 'GET' : raw.method,
         sendBody: !errorPage,
-        // [P]/ProxyPass pages come with the backend's status, as mod_proxy sends them; a page the
-        // legacy host runs as a handler keeps the error's.
+        // [P]/ProxyPass pages come with the backend's status, as mod_proxy sends them — unless
+        // ProxyErrorOverride covers the error's status (mod_proxy_http keeps original_status then);
+        // a page the legacy host runs as a handler keeps the error's.
         ...(errorPage && decision.kind !== 'proxy' ? { statusInsteadOf200: decision.errorStatus } : {}),
+        ...(decision.kind === 'proxy' && decision.errorOverride !== undefined
+          ? {
+              errorOverride: decision.errorOverride,
+              ...(errorPage && overridePredicate(decision.errorOverride)(decision.errorStatus!) ? { statusInsteadOfAny: decision.errorStatus } : {}),
+            }
+          : {}),
         httpVersion: raw.httpVersion,
         requestHeaders,
         clientIp: client.clientIp,
@@ -289,6 +295,11 @@ export class RequestPipeline {
       res,
     );
     if (!failure) return;
+    if ('overriddenStatus' in failure) {
+      // mod_proxy_http sets r->status back to 200 first: a first error even for an ErrorDocument page.
+      await this.answerHandlerError(x, decision, failure.overriddenStatus, `ProxyErrorOverride: the backend answered ${failure.overriddenStatus}`, false, undefined, true);
+      return;
+    }
     this.countBackendError(failure.reason);
     if (failure.reason === 'client_abort') {
       this.deps.logger.debug({ code: failure.error.code, uri: raw.rawTarget }, failure.error.message);

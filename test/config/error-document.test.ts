@@ -92,3 +92,19 @@ test('without AllowOverride FileInfo ErrorDocument is not allowed in .htaccess',
   const { config } = loadText(`${BASE}<Directory /srv/>\nAllowOverride AuthConfig\n</Directory>\n`);
   assert.throws(() => htaccess(config, '/srv/', 'ErrorDocument 404 /x\n'), (err: unknown) => isSgError(err) && /ErrorDocument not allowed here/.test(err.message) && err.where?.line === 1);
 });
+
+test('ProxyErrorOverride: On/Off, then the codes to intercept (mod_proxy.c set_proxy_error_override)', () => {
+  const PROXY = `${load(['authz_core', 'mime', 'proxy'])}\nServerName www.example.com\n`;
+  const { config } = loadText(`${PROXY}ProxyErrorOverride On 500 404\n<Location /a>\nProxyErrorOverride On 502\n</Location>\n`);
+  const server = config.mainServer.lookupDefaults['proxy_module'] as { errorOverride: boolean; errorOverrideCodes: number[] };
+  assert.deepEqual([server.errorOverride, server.errorOverrideCodes], [true, [404, 500]]);
+  for (const [line, message] of [
+    ['ProxyErrorOverride 404', 'ProxyErrorOverride first parameter must be one of: off | on'],
+    ['ProxyErrorOverride Off 404', "ProxyErrorOverride: status codes must follow a value of 'on'"],
+    ['ProxyErrorOverride On 302', 'ProxyErrorOverride: status codes to intercept must be valid HTTP Status Codes >=400 && <600'],
+    ['ProxyErrorOverride On x404', 'ProxyErrorOverride: status codes to intercept must be numeric'],
+  ] as const) {
+    const bad = refusal(`${PROXY}${line}\n`);
+    assert.deepEqual([bad.message, bad.line, bad.directive], [message, 5, 'ProxyErrorOverride'], line);
+  }
+});

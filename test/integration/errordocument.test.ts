@@ -215,3 +215,46 @@ test('a page the legacy host runs (PHP) is asked for with GET by its own URL and
   assert.equal(r.body.toString(), 'php page for /err.php');
   assert.deepEqual(seen, ['GET /err.php body=0']);
 });
+
+test('ProxyErrorOverride: backend errors answered through ErrorDocument, alike from Apache and smoothgate serve', { skip: !apacheAvailable() }, async (t) => {
+  const { createServer } = await import('node:http');
+  const backend = createServer((req, res) => {
+    const status = req.url === '/b/missing' ? 404 : req.url === '/b/err' ? 500 : 200;
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'text/plain');
+    res.end(`backend ${status} for ${req.url}`);
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    backend.closeAllConnections();
+    backend.close();
+  });
+  const port = (backend.address() as { port: number }).port;
+  const apache = await startApache({
+    files: { 'index.html': 'home\n' },
+    modules: ['mpm_prefork', 'authz_core', 'mime', 'dir', 'alias', 'rewrite', 'headers', 'proxy', 'proxy_http'],
+    conf: [
+      `ProxyPass /b/ http://127.0.0.1:${port}/b/`,
+      `ProxyPass /o/ http://127.0.0.1:${port}/b/`,
+      '<Location /b/>',
+      'ProxyErrorOverride On',
+      '</Location>',
+      '<Location /o/>',
+      'ProxyErrorOverride On 500',
+      '</Location>',
+      // The page is proxied too: under ProxyErrorOverride it keeps the 404 (mod_proxy_http original_status).
+      'ErrorDocument 404 /b/page',
+      'ErrorDocument 500 "five hundred"',
+      '',
+    ].join('\n'),
+  });
+  t.after(() => apache.stop());
+  const gateway = await serve(t, join(apache.root, 'httpd.conf'));
+  for (const path of ['/b/missing', '/b/err', '/o/missing', '/o/err', '/b/ok', '/nothing-here']) {
+    const expected = await ask(apache.url, path);
+    const got = await ask(`http://127.0.0.1:${gateway.port}`, path);
+    assert.deepEqual(got, expected, path);
+  }
+  const page = await ask(`http://127.0.0.1:${gateway.port}`, '/b/missing');
+  assert.deepEqual([page.status, page.body], [404, 'backend 200 for /b/page']);
+});
