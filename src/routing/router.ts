@@ -22,7 +22,7 @@ import { remoteIpPolicyOf } from '../config/modules/remoteip';
 import type { RemoteIpServerConf } from '../config/modules/remoteip';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
 import type { RewriteHookResult } from '../rewrite';
-import type { HandlerDecision, RouteDecision } from './decision';
+import type { HandlerDecision, ProxyDecision, RouteDecision } from './decision';
 import type { DerivedCache, FsView } from './fs-view';
 import type { RoutingRequest } from './routing-request';
 import type { RequestRec, RoutingServices, SubRequestResult, TraceStep } from './request-rec';
@@ -94,10 +94,10 @@ const KNOWN_METHODS = new Set([
 
 export const APACHE_ERROR_CONTENT_TYPE = 'text/html; charset=iso-8859-1';
 
-/** mod_proxy's ProxyErrorOverride for the request's configuration, as a ProxyDecision field. */
-function errorOverrideOf(r: RequestRec): { errorOverride?: readonly number[] } {
+/** mod_proxy's ProxyErrorOverride for the request's configuration: the codes, or undefined when Off. */
+function errorOverrideOf(r: RequestRec): readonly number[] | undefined {
   const conf = r.perDirConfig[MODULE_IDS.proxy] as ProxyDirConf | undefined;
-  return conf?.errorOverride === true ? { errorOverride: conf.errorOverrideCodes } : {};
+  return conf?.errorOverride === true ? conf.errorOverrideCodes : undefined;
 }
 
 function handlerBaseName(name: string): string {
@@ -566,14 +566,20 @@ export class Router {
     if (filename.startsWith('proxy:')) {
       const target = filename.slice('proxy:'.length);
       const b = this.base(r, req, 200);
+      const decision: ProxyDecision = {
+        kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon'),
+        uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
+        requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
+      };
+      // The rare extras only when present (no object spread on the common path).
+      const errorOverride = errorOverrideOf(r);
+      if (r.status === 200 && errorOverride === undefined) return { kind: 'decision', decision };
       return {
         kind: 'decision',
         decision: {
-          kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon'),
-          uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
-          requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
+          ...decision,
           ...(r.status !== 200 ? { errorStatus: r.status } : {}),
-          ...errorOverrideOf(r),
+          ...(errorOverride !== undefined ? { errorOverride } : {}),
         },
       };
     }
