@@ -52,6 +52,10 @@ export function explainRequest(positional: readonly string[], headerFlags: reado
 }
 
 export function describeDecision(d: RouteDecision): string {
+  return baseDescription(d) + errorDocumentNote(d);
+}
+
+function baseDescription(d: RouteDecision): string {
   switch (d.kind) {
     case 'redirect':
       return `redirect ${d.status} → ${d.location}`;
@@ -66,6 +70,19 @@ export function describeDecision(d: RouteDecision): string {
     case 'file':
       return `file ${d.path} (${d.contentType ?? 'no content type'})`;
   }
+}
+
+/** What ErrorDocument changed about the answer (the trace's error-document steps say why). */
+function errorDocumentNote(d: RouteDecision): string {
+  const notes: string[] = [];
+  if (d.errorStatus !== undefined) notes.push(`ErrorDocument page, sent with status ${d.errorStatus}`);
+  if (d.kind === 'status' || d.kind === 'auth') {
+    if (d.customBody !== undefined) notes.push(`ErrorDocument message ${JSON.stringify(d.customBody)}`);
+  }
+  if (d.kind === 'status' && d.additionalError !== undefined) {
+    notes.push(`the ErrorDocument failed: Apache's page plus "Additionally, a ${d.additionalError} … error"${d.loggedStatus !== undefined ? `, logged as ${d.loggedStatus}` : ''}`);
+  }
+  return notes.length > 0 ? ` [${notes.join('; ')}]` : '';
 }
 
 export async function run(argv: string[]): Promise<number> {

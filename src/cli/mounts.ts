@@ -15,7 +15,8 @@ import type { FileDecision, HandlerDecision } from '../routing/decision';
 import { handleProgressive } from '../streaming/progressive/handler';
 import { SmoothCache, handleIis, handleSmooth, isSmoothQuery, readDirectoryNames, readTextFile } from '../streaming/smooth';
 import type { SmoothDeps } from '../streaming/smooth';
-import type { HandlerTable } from '../server/raw-request';
+import type { HandlerRefusal, HandlerTable } from '../server/raw-request';
+import type { StreamResponse } from '../streaming/stream-response';
 import type { RuntimeMounts } from './runtime';
 
 /** CORS and Cache-Control for our own progressive outputs (smoothgate.yaml `streaming`). */
@@ -50,19 +51,27 @@ export function createMounts(settings: SmoothgateSettings, logger?: Logger): Run
   };
   const sendOptions = logger ? { logger } : {};
 
-  const h264 = async (d: HandlerDecision, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const query = d.query ?? '';
-    const request = { method: req.method ?? 'GET', filePath: d.path, query, originalTarget: d.originalTarget, headers: req.headers };
-    const response = isSmoothQuery(query) ? await handleSmooth(request, smoothDeps) : await handleProgressive(request, progressiveDeps);
+  /** The response, or — for an error status — a refusal the gateway may answer through ErrorDocument. */
+  const sendOrRefuse = async (req: IncomingMessage, res: ServerResponse, response: StreamResponse): Promise<void | HandlerRefusal> => {
+    if (response.status >= 400) {
+      return { status: response.status, reason: response.reason ?? response.errorCode ?? `handler status ${response.status}`, send: () => sendStreamResponse(req, res, response, sendOptions) };
+    }
     await sendStreamResponse(req, res, response, sendOptions);
   };
 
-  const iis = async (d: HandlerDecision, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const h264 = async (d: HandlerDecision, req: IncomingMessage, res: ServerResponse): Promise<void | HandlerRefusal> => {
+    const query = d.query ?? '';
+    const request = { method: req.method ?? 'GET', filePath: d.path, query, originalTarget: d.originalTarget, headers: req.headers };
+    const response = isSmoothQuery(query) ? await handleSmooth(request, smoothDeps) : await handleProgressive(request, progressiveDeps);
+    return sendOrRefuse(req, res, response);
+  };
+
+  const iis = async (d: HandlerDecision, req: IncomingMessage, res: ServerResponse): Promise<void | HandlerRefusal> => {
     const response = await handleIis(
       { method: req.method ?? 'GET', filePath: d.path, pathInfo: d.pathInfo, query: d.query ?? '', originalTarget: d.originalTarget, headers: req.headers },
       smoothDeps,
     );
-    await sendStreamResponse(req, res, response, sendOptions);
+    return sendOrRefuse(req, res, response);
   };
 
   const handlers: HandlerTable = new Map([

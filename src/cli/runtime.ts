@@ -101,7 +101,10 @@ export function createRuntimeWith(settings: SmoothgateSettings, mounts: RuntimeM
     random: Math.random,
   });
   return {
-    decide: (raw) => router.decide(toRoutingRequest(raw)),
+    decide: Object.assign((raw: RawRequest) => router.decide(toRoutingRequest(raw)), {
+      handlerError: (raw: RawRequest, status: number, reason: string, options?: { firstError?: boolean }) =>
+        router.routeHandlerError(toRoutingRequest(raw), status, reason, options),
+    }),
     handlers: mounts.handlers ?? new Map(),
     staticSender: mounts.staticSender,
     reverseRules: reverseRulesOf(config),

@@ -37,8 +37,11 @@ export interface CoreDirConf {
   forceType: string | undefined;
   /** <Files>/<FilesMatch> nested in this <Directory> or .htaccess, in order. */
   filesSections: SectionConf[];
-  /** ErrorDocument status → text/URL. */
-  errorDocuments: ReadonlyMap<number, string>;
+  /**
+   * ErrorDocument status → the response as core.c stores it (a message with a leading `"`, else a
+   * local or full URL; each a string expression), or null for `ErrorDocument CODE default`.
+   */
+  errorDocuments: ReadonlyMap<number, string | null>;
   /** AddDefaultCharset (undefined: inherit; 'off'). */
   addDefaultCharset: string | undefined;
   /**
@@ -343,6 +346,14 @@ export interface ProxyServerConf {
   reverse: Array<{ readonly path: string; readonly url: string }>;
   preserveHost: boolean | undefined;
   proxyRequests: boolean | undefined;
+}
+
+/** mod_proxy's per-directory part we model (proxy_dir_conf): ProxyErrorOverride. */
+export interface ProxyDirConf {
+  /** On/Off (undefined: not set here; default Off). */
+  errorOverride: boolean | undefined;
+  /** The statuses to intercept, ascending; empty = every 4xx/5xx (ap_proxy_should_override). */
+  errorOverrideCodes: readonly number[];
 }
 
 // ---- mod_expires, mod_deflate/filter, mod_log_config -----------------------------------------

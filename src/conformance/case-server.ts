@@ -235,9 +235,20 @@ export function observe(c: ConformanceCase, d: RouteDecision, server: CaseServer
   }
   let file = d.filename;
   if (file !== null && file.startsWith(`${server.root}/`)) file = file.slice(server.root.length + 1);
+  // %>s: a page served locally for an error keeps the error's status (a proxied one has the
+  // backend's: the echo backend's 200); a failed ErrorDocument logs its own request's status.
+  let status = d.status;
+  if (d.kind === 'status') status = d.loggedStatus ?? d.status;
+  else if (d.kind !== 'proxy' && d.errorStatus !== undefined) {
+    status = d.errorStatus;
+    // The oracle's kinds go by the status: a page served for an error is a 'status' outcome, or a
+    // 'redirect' when it answers a 3xx whose Location it keeps.
+    location = d.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? null;
+    kind = status >= 300 && status < 400 && location !== null ? 'redirect' : 'status';
+  }
   return {
     kind,
-    status: d.status,
+    status,
     uri: restore(d.uri, server),
     query: restore(d.query, server),
     file: restore(file, server),

@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import type { HeaderList } from '../routing/decision';
 import { BodyLimit } from './body-limit';
 import { forwardRequestHeaders, type ForwardingFacts } from './forward-headers';
-import { ProxyExchange, type ProxyFailure } from './proxy-exchange';
+import { ProxyExchange, type ProxyFailure, type ProxyOverride } from './proxy-exchange';
 import type { ReverseRule } from './location-rewrite';
 
 export interface ProxySettings {
@@ -45,9 +45,20 @@ export interface ProxyRequestContext {
   readonly reverseRules: readonly ReverseRule[];
   /** `http://host` as the client addressed us, for ProxyPassReverse. */
   readonly clientOrigin: string;
+  /** False for a request without the client's body (an ErrorDocument page fetched with GET). */
+  readonly sendBody?: boolean;
+  /**
+   * The status to send when the backend answers 200: an ErrorDocument page run by the legacy host
+   * (PHP …) is a handler of the error's request in Apache, so it keeps the error's status.
+   */
+  readonly statusInsteadOf200?: number;
+  /** The status to send whatever the backend's (a proxied ErrorDocument page under ProxyErrorOverride). */
+  readonly statusInsteadOfAny?: number;
+  /** ProxyErrorOverride: the backend statuses the gateway answers itself ([] = every 4xx/5xx). */
+  readonly errorOverride?: readonly number[];
 }
 
-export type { ProxyFailure } from './proxy-exchange';
+export type { ProxyFailure, ProxyOverride } from './proxy-exchange';
 
 /** Splits an absolute URL into origin and the target exactly as written (no re-canonicalising). */
 export function splitAbsoluteUrl(url: string): ProxyTarget | null {
@@ -55,6 +66,11 @@ export function splitAbsoluteUrl(url: string): ProxyTarget | null {
   if (!m) return null;
   const path = m[2] === '' ? '/' : m[2]!.startsWith('?') ? `/${m[2]}` : m[2]!;
   return { origin: m[1]!.toLowerCase(), path };
+}
+
+/** mod_proxy's ap_proxy_should_override: a listed status, or with no list any 4xx/5xx. */
+export function overridePredicate(codes: readonly number[]): (status: number) => boolean {
+  return codes.length === 0 ? (status) => status >= 400 && status < 600 : (status) => codes.includes(status);
 }
 
 export function requestHasBody(req: IncomingMessage): boolean {
@@ -97,7 +113,8 @@ export class BackendProxy {
    * about a tenth of the proxy's CPU in bench/proxy). The request body is handed to undici as a
    * stream, which it writes with the same pause/resume discipline.
    */
-  forward(target: ProxyTarget, ctx: ProxyRequestContext, req: IncomingMessage, res: ServerResponse): Promise<ProxyFailure | null> {
+  /** Null when the backend's answer went to the client; else why not (a failure, or ProxyErrorOverride). */
+  forward(target: ProxyTarget, ctx: ProxyRequestContext, req: IncomingMessage, res: ServerResponse): Promise<ProxyFailure | ProxyOverride | null> {
     const url = target.origin + target.path;
     const facts: ForwardingFacts = {
       clientIp: ctx.clientIp,
@@ -111,14 +128,22 @@ export class BackendProxy {
     const flatHeaders: string[] = [];
     for (const [name, value] of headers) flatHeaders.push(name, value);
     let body: Dispatcher.DispatchOptions['body'] = null;
-    if (requestHasBody(req)) {
+    if (ctx.sendBody !== false && requestHasBody(req)) {
       body = this.settings.bodyLimitBytes > 0 && req.headers['content-length'] === undefined ? req.pipe(new BodyLimit(this.settings.bodyLimitBytes)) : req;
     }
     return new Promise((resolve) => {
       const exchange = new ProxyExchange(
         url,
         res,
-        { responseHeaders: ctx.responseHeaders, reverseRules: ctx.reverseRules, clientOrigin: ctx.clientOrigin, applyResponseHeaders },
+        {
+          responseHeaders: ctx.responseHeaders,
+          reverseRules: ctx.reverseRules,
+          clientOrigin: ctx.clientOrigin,
+          applyResponseHeaders,
+          ...(ctx.statusInsteadOf200 !== undefined ? { statusInsteadOf200: ctx.statusInsteadOf200 } : {}),
+          ...(ctx.statusInsteadOfAny !== undefined ? { statusInsteadOfAny: ctx.statusInsteadOfAny } : {}),
+          ...(ctx.errorOverride !== undefined ? { overrides: overridePredicate(ctx.errorOverride) } : {}),
+        },
         resolve,
       );
       try {

@@ -24,12 +24,23 @@ export interface ProxyFailure {
   readonly beforeHeaders: boolean;
 }
 
+/** ProxyErrorOverride took the backend's error status: the gateway answers it itself (ap_die). */
+export interface ProxyOverride {
+  readonly overriddenStatus: number;
+}
+
 export interface ExchangeOutput {
   /** Headers the configuration adds to the response (mod_headers …), applied over the backend's. */
   readonly responseHeaders: HeaderList;
   readonly reverseRules: readonly ReverseRule[];
   readonly clientOrigin: string;
   readonly applyResponseHeaders: (res: ServerResponse, headers: HeaderList) => void;
+  /** Sent instead of the backend's 200 (an ErrorDocument page the backend runs keeps the error's status). */
+  readonly statusInsteadOf200?: number;
+  /** Sent instead of any backend status that is not overridden (a proxied ErrorDocument page under ProxyErrorOverride). */
+  readonly statusInsteadOfAny?: number;
+  /** ProxyErrorOverride: whether a backend status is answered by the gateway instead (its body is discarded). */
+  readonly overrides?: (status: number) => boolean;
 }
 
 export class ProxyExchange implements Dispatcher.DispatchHandler {
@@ -37,6 +48,8 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   private settled = false;
   private headSent = false;
   private clientGone = false;
+  /** The backend's status under ProxyErrorOverride: its body is read and dropped. */
+  private overridden: number | null = null;
   private readonly onDrain = (): void => this.controller?.resume();
   private readonly onClose = (): void => this.clientClosed();
 
@@ -44,7 +57,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     private readonly url: string,
     private readonly res: ServerResponse,
     private readonly output: ExchangeOutput,
-    private readonly resolve: (failure: ProxyFailure | null) => void,
+    private readonly resolve: (failure: ProxyFailure | ProxyOverride | null) => void,
   ) {
     res.on('close', this.onClose);
     res.on('drain', this.onDrain);
@@ -58,7 +71,12 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (statusCode < 200) return; // 1xx interim answers stay between us and the backend
     const { res, output } = this;
-    res.statusCode = statusCode;
+    if (output.overrides?.(statusCode)) {
+      // mod_proxy_http: "Discard body" and return the status to ap_die.
+      this.overridden = statusCode;
+      return;
+    }
+    res.statusCode = output.statusInsteadOfAny ?? (statusCode === 200 && output.statusInsteadOf200 !== undefined ? output.statusInsteadOf200 : statusCode);
     copyResponseHeaders(res, headers, output.reverseRules, output.clientOrigin);
     output.applyResponseHeaders(res, output.responseHeaders);
     this.headSent = true;
@@ -69,10 +87,15 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.overridden !== null) return;
     if (!this.res.write(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
+    if (this.overridden !== null) {
+      this.settle({ overriddenStatus: this.overridden });
+      return;
+    }
     this.res.end();
     this.settle(null);
   }
@@ -101,7 +124,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.fail(reason);
   }
 
-  private settle(result: ProxyFailure | null): void {
+  private settle(result: ProxyFailure | ProxyOverride | null): void {
     if (this.settled) return;
     this.settled = true;
     this.res.removeListener('close', this.onClose);

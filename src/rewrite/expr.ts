@@ -137,6 +137,49 @@ class Parser {
     throw new ParseError(`syntax error near '${rest.slice(0, 10)}'`);
   }
 
+  /**
+   * The whole text as a string expression (ap_expr with AP_EXPR_FLAG_STRING_RESULT; util_expr_scan.l
+   * state `str` with no delimiter): literal text, `%{VAR}`/`%{func:arg}`, `$N`, and the backslash
+   * escapes `\n \r \t \b \f`, octal `\NNN` and `\x` for any other x.
+   */
+  stringParts(): Part[] {
+    const parts: Part[] = [];
+    let lit = '';
+    const flush = (): void => {
+      if (lit) parts.push({ kind: 'lit', text: lit });
+      lit = '';
+    };
+    const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+    while (this.pos < this.s.length) {
+      const c = this.s[this.pos]!;
+      if (c === '\\' && this.pos + 1 < this.s.length) {
+        const octal = /^[0-7]{1,3}/.exec(this.s.slice(this.pos + 1));
+        if (octal) {
+          const code = parseInt(octal[0], 8);
+          if (code > 0xff) throw new ParseError('Escape sequence out of bound');
+          lit += String.fromCharCode(code);
+          this.pos += 1 + octal[0].length;
+        } else {
+          const next = this.s[this.pos + 1]!;
+          lit += escapes[next] ?? next;
+          this.pos += 2;
+        }
+      } else if (c === '%' && this.s[this.pos + 1] === '{') {
+        flush();
+        parts.push(this.variable());
+      } else if (c === '$' && /[0-9]/.test(this.s[this.pos + 1] ?? '')) {
+        flush();
+        parts.push({ kind: 'backref', n: Number(this.s[this.pos + 1]) });
+        this.pos += 2;
+      } else {
+        lit += c;
+        this.pos++;
+      }
+    }
+    flush();
+    return parts;
+  }
+
   private regex(): CompiledRegex {
     this.ws();
     let delim = this.s[this.pos];
@@ -245,6 +288,26 @@ export function parseExpr(text: string): ExprParseResult {
     return { ok: true, node: new Parser(text).parse() };
   } catch (e) {
     if (e instanceof ParseError) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+/** A parsed string expression (`ErrorDocument 404 /e?u=%{REQUEST_URI}`). */
+export interface StringExpr {
+  readonly word: Word;
+}
+
+export type StringExprParseResult = { ok: true; expr: StringExpr } | { ok: false; reason: string; unsupported: boolean };
+
+/**
+ * Parse `text` as an ap_expr string expression. `unsupported` tells a construct Apache knows but
+ * this evaluator does not (refused, INTERFACE.md §9) from a syntax error Apache rejects too.
+ */
+export function parseStringExpr(text: string): StringExprParseResult {
+  try {
+    return { ok: true, expr: { word: { kind: 'parts', parts: new Parser(text).stringParts() } } };
+  } catch (e) {
+    if (e instanceof ParseError) return { ok: false, reason: e.message, unsupported: e.message.includes('not supported by smoothgate') };
     throw e;
   }
 }
@@ -386,4 +449,9 @@ export function evalExpr(e: ExprNode, ctx: RewriteCtx): { value: boolean; groups
   const st: EvalState = { groups: null, vary: [] };
   const value = evalNode(e, ctx, st);
   return { value, groups: st.groups, vary: st.vary };
+}
+
+/** The value of a string expression for the request of `ctx`. */
+export function evalStringExpr(expr: StringExpr, ctx: RewriteCtx): string {
+  return wordValue(expr.word, ctx, { groups: null, vary: [] });
 }

@@ -25,6 +25,12 @@ interface DecisionBase {
   readonly serverName: string | null;
   /** The URL the client asked for (raw target), kept for manifests' relative Url templates. */
   readonly originalTarget: string;
+  /**
+   * Set when this decision serves a local ErrorDocument (http_request.c ap_die_r →
+   * ap_internal_redirect): the error's status, sent instead of 200. The page's request is a GET of
+   * `uri`, whatever the client's method and URL were.
+   */
+  readonly errorStatus?: number;
 }
 
 export interface FileDecision extends DecisionBase {
@@ -64,6 +70,15 @@ export interface StatusDecision extends DecisionBase {
   readonly reason: string;
   /** Extra headers the status needs (Allow for 405 …). */
   readonly statusHeaders: HeaderList;
+  /** `ErrorDocument CODE "message"`: the body sent instead of Apache's page (ap_send_error_response). */
+  readonly customBody?: string;
+  /**
+   * The ErrorDocument's own request failed too (ap_die_r's recursive error): Apache's page for
+   * `status` plus "Additionally, a <this status's line> error was encountered …".
+   */
+  readonly additionalError?: number;
+  /** %>s when it differs from the status sent: the failed ErrorDocument request's own status. */
+  readonly loggedStatus?: number;
 }
 
 export interface AuthDecision extends DecisionBase {
@@ -71,6 +86,8 @@ export interface AuthDecision extends DecisionBase {
   readonly status: 401;
   readonly challenge: string;
   readonly reason: string;
+  /** `ErrorDocument 401 "message"`: the body sent instead of Apache's page. */
+  readonly customBody?: string;
 }
 
 export interface ProxyDecision extends DecisionBase {
@@ -80,6 +97,11 @@ export interface ProxyDecision extends DecisionBase {
   readonly target: string;
   /** True when the URL must be sent as is ([NE], ProxyPass nocanon). */
   readonly noCanon: boolean;
+  /**
+   * ProxyErrorOverride On: the backend statuses answered by the gateway instead (its ErrorDocument
+   * or Apache's page) — `[]` for every 4xx/5xx; absent when Off.
+   */
+  readonly errorOverride?: readonly number[];
 }
 
 export type RouteDecision =

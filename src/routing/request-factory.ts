@@ -222,13 +222,17 @@ function renameEnv(env: Map<string, string>, status: number): Map<string, string
   return out;
 }
 
-/** A new request for an internal redirect to `url` (path?query), or the failure status. */
-export function createInternalRedirect(parts: NewRequestParts, r: RequestRec, url: string): Created {
+/**
+ * A new request for an internal redirect to `url` (path?query), or the failure status. It inherits
+ * r's status (internal_internal_redirect `new->status = r->status`: an ErrorDocument's request keeps
+ * the error's); `method` is GET for ErrorDocument redirects (http_request.c ap_die_r).
+ */
+export function createInternalRedirect(parts: NewRequestParts, r: RequestRec, url: string, method: string = r.method): Created {
   const { path, query } = splitTarget(url);
   const next = blankRecord(parts, {
     server: r.server,
     connection: r.connection,
-    method: r.method,
+    method,
     protocol: r.protocol,
     theRequest: r.theRequest,
     unparsedUri: url,
@@ -244,6 +248,10 @@ export function createInternalRedirect(parts: NewRequestParts, r: RequestRec, ur
     main: null,
     redirectDepth: r.redirectDepth + 1,
   });
+  next.status = r.status;
+  // A redirect's Location goes along (an ErrorDocument page for a 3xx still points there).
+  const location = r.status >= 300 && r.status < 400 ? r.headersOut.get('Location') : undefined;
+  if (location !== undefined) next.headersOut.set('Location', location);
   if (!path.startsWith('/')) return { r: next, failure: { status: 400, reason: `invalid internal redirect target '${url}'` } };
   const decoded = decodeRequestPath(r.server, path);
   if ('status' in decoded) return { r: next, failure: decoded };

@@ -8,7 +8,7 @@
  * system is seen only through `FsView`; no sockets, no clock except through injected services.
  */
 import type { DirConfigVector, LoadedConfig, ServerConf } from '../config/module';
-import type { CoreDirConf, CoreServerConf } from '../config/records';
+import type { CoreDirConf, CoreServerConf, ProxyDirConf } from '../config/records';
 import { MODULE_IDS } from '../config/records';
 import { decideAccess } from '../access/decide';
 import { SgError } from '../errors';
@@ -22,7 +22,7 @@ import { remoteIpPolicyOf } from '../config/modules/remoteip';
 import type { RemoteIpServerConf } from '../config/modules/remoteip';
 import { rewriteFixup, rewriteTranslateName, rewriteTypeChecker } from '../rewrite';
 import type { RewriteHookResult } from '../rewrite';
-import type { HandlerDecision, RouteDecision } from './decision';
+import type { HandlerDecision, ProxyDecision, RouteDecision } from './decision';
 import type { DerivedCache, FsView } from './fs-view';
 import type { RoutingRequest } from './routing-request';
 import type { RequestRec, RoutingServices, SubRequestResult, TraceStep } from './request-rec';
@@ -30,6 +30,7 @@ import { createInternalRedirect, createMainRequest, createSubRequest } from './r
 import type { NewRequestParts, RequestFailure } from './request-factory';
 import { HtaccessCache, directoryWalk, fileWalk, locationWalk } from './walks';
 import { proxyWalk } from './proxy-walk';
+import { ErrorDocumentExprs, errorDocumentAction } from './error-document';
 import { ifWalk } from './if-walk';
 import type { DirectoryWalkResult, WalkContext } from './walks';
 import { aliasFixupRedirect, aliasTranslate } from './phases/alias';
@@ -73,6 +74,17 @@ type PhaseOutcome =
 
 const CONTINUE: PhaseOutcome = { kind: 'continue' };
 
+/** A status a handler ended in after the routing (see Router.routeHandlerError). */
+interface HandlerError {
+  readonly status: number;
+  readonly reason: string;
+  /**
+   * The handler set r->status back to 200 before returning it, so that ap_die_r treats it as a
+   * first error even in an ErrorDocument's request (mod_proxy_http's ProxyErrorOverride).
+   */
+  readonly firstError: boolean;
+}
+
 /** Methods httpd knows (its method registry); others are M_INVALID → 501 in the default handler. */
 const KNOWN_METHODS = new Set([
   'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH',
@@ -81,6 +93,12 @@ const KNOWN_METHODS = new Set([
 ]);
 
 export const APACHE_ERROR_CONTENT_TYPE = 'text/html; charset=iso-8859-1';
+
+/** mod_proxy's ProxyErrorOverride for the request's configuration: the codes, or undefined when Off. */
+function errorOverrideOf(r: RequestRec): readonly number[] | undefined {
+  const conf = r.perDirConfig[MODULE_IDS.proxy] as ProxyDirConf | undefined;
+  return conf?.errorOverride === true ? conf.errorOverrideCodes : undefined;
+}
 
 function handlerBaseName(name: string): string {
   return name.toLowerCase().replace(/\.extensions$/, '');
@@ -124,6 +142,7 @@ export class Router {
   private readonly resolveName: NameResolver;
   /** Parsed `Require expr` texts (parsed once; the config reader refused what does not parse). */
   private readonly requireExprs = new Map<string, ExprNode | null>();
+  private readonly errorDocumentExprs = new ErrorDocumentExprs();
 
   constructor(
     readonly config: LoadedConfig,
@@ -136,6 +155,19 @@ export class Router {
 
   /** Route one request. */
   route(req: RoutingRequest, withTrace = false): RouteResult {
+    return this.routeWith(req, withTrace, null);
+  }
+
+  /**
+   * The decision for a status the handler itself ended in after routing — the proxy's 502/504, a
+   * refused script's 403 — through ErrorDocument as ap_die_r would (the request is routed again to
+   * reach the request record that got to the handler; errors are rare).
+   */
+  routeHandlerError(req: RoutingRequest, status: number, reason: string, options: { firstError?: boolean } = {}): RouteDecision {
+    return this.routeWith(req, false, { status, reason, firstError: options.firstError === true }).decision;
+  }
+
+  private routeWith(req: RoutingRequest, withTrace: boolean, handlerError: HandlerError | null): RouteResult {
     const trace: TraceStep[] | null = withTrace ? [] : null;
     const parts = this.parts(trace);
     let created = createMainRequest(parts, req);
@@ -149,26 +181,119 @@ export class Router {
     }
     if (created.failure) {
       trace?.push({ phase: 'read-request', text: `${created.failure.status}: ${created.failure.reason}` });
-      return { decision: this.statusDecision(created.r, req, created.failure.status, created.failure.reason), trace };
+      return { decision: this.die(created.r, req, parts, created.failure.status, created.failure.reason, null, handlerError), trace };
     }
-    let r = created.r;
+    const r = created.r;
     trace?.push({ phase: 'read-request', text: `virtual host ${r.server.serverName ?? '(main server)'}; uri ${r.uri}${r.args !== null ? `?${r.args}` : ''}` });
+    return { decision: this.runRequest(r, req, parts, handlerError), trace };
+  }
+
+  /**
+   * The phases and the handler for r, again for each internal redirect (mod_rewrite's
+   * redirect-handler, ErrorDocument); a status on the way goes through ap_die (this.die). With a
+   * `handlerError`, the request that reaches a handler ends in that status instead.
+   */
+  private runRequest(first: RequestRec, req: RoutingRequest, parts: NewRequestParts, handlerError: HandlerError | null = null): RouteDecision {
+    let r = first;
     for (;;) {
       const outcome = this.processRequestInternal(r, parts);
-      if (outcome.kind === 'status') return { decision: this.statusDecision(r, req, outcome.status, outcome.reason, outcome.challenge), trace };
+      if (outcome.kind === 'status') return this.die(r, req, parts, outcome.status, outcome.reason, outcome.challenge, handlerError);
       const handled = this.invokeHandler(r, req);
-      if (handled.kind === 'decision') return { decision: handled.decision, trace };
-      // Internal redirect (mod_rewrite's redirect-handler): the whole request runs again.
-      const limit = this.recursionLimit(r);
-      if (r.redirectDepth + 1 > limit) {
-        const reason = `Request exceeded the limit of ${limit} internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary. (AH00124)`;
-        return { decision: this.statusDecision(r, req, 500, reason), trace };
+      if (handled.kind === 'decision') {
+        if (handlerError === null) return handled.decision;
+        if (handlerError.firstError) r.status = 200;
+        return this.die(r, req, parts, handlerError.status, handlerError.reason);
       }
-      trace?.push({ phase: 'internal-redirect', text: handled.url });
-      const next = createInternalRedirect(parts, r, handled.url);
-      if (next.failure) return { decision: this.statusDecision(next.r, req, next.failure.status, next.failure.reason), trace };
+      if (handled.kind === 'status') return this.die(r, req, parts, handled.status, handled.reason, null, handlerError);
+      const next = this.internalRedirect(r, parts, handled.url, r.method);
+      if (next.kind === 'status') return this.die(next.r, req, parts, next.status, next.reason, null, handlerError);
       r = next.r;
     }
+  }
+
+  /**
+   * ap_internal_redirect's start (internal_internal_redirect): the recursion limit, then the new
+   * request; a failure is the status of the request it ends in.
+   */
+  private internalRedirect(
+    r: RequestRec,
+    parts: NewRequestParts,
+    url: string,
+    method: string,
+  ): { kind: 'request'; r: RequestRec } | { kind: 'status'; r: RequestRec; status: number; reason: string } {
+    const limit = this.recursionLimit(r);
+    if (r.redirectDepth + 1 > limit) {
+      const reason = `Request exceeded the limit of ${limit} internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary. (AH00124)`;
+      return { kind: 'status', r, status: 500, reason };
+    }
+    r.trace?.push({ phase: 'internal-redirect', text: url });
+    const next = createInternalRedirect(parts, r, url, method);
+    if (next.failure) return { kind: 'status', r: next.r, status: next.failure.status, reason: next.failure.reason };
+    return { kind: 'request', r: next.r };
+  }
+
+  /**
+   * http_request.c `ap_die_r`: answer `status` for r, through ErrorDocument. A request that already
+   * answers an error (an ErrorDocument's own request: its status is not 200) gets no second custom
+   * response: Apache's page for the first error, plus the "Additionally, a … error" sentence.
+   * `pending` is a handler's status still to come for the request that reaches a handler (the
+   * ErrorDocument page's, see runRequest).
+   */
+  private die(
+    r: RequestRec,
+    req: RoutingRequest,
+    parts: NewRequestParts,
+    status: number,
+    reason: string,
+    challenge: string | null = null,
+    pending: HandlerError | null = null,
+  ): RouteDecision {
+    const recursiveError = r.status;
+    if (recursiveError !== 200) {
+      let first = r;
+      while (first.prev !== null && first.prev.status !== 200) first = first.prev;
+      r.trace?.push({ phase: 'error-document', text: `${status} while serving the ErrorDocument of a ${first.status}: Apache's page for ${first.status}` });
+      return this.recursiveErrorDecision(r, req, first.status, status, recursiveError, reason);
+    }
+    const response = this.errorDocumentExprs.responseFor(r, status);
+    if (response === null) return this.statusDecision(r, req, status, reason, challenge);
+    r.status = status;
+    const action = errorDocumentAction(response);
+    r.trace?.push({ phase: 'error-document', text: `ErrorDocument ${status} ${response} → ${action.kind}` });
+    switch (action.kind) {
+      case 'message':
+        return this.statusDecision(r, req, status, reason, challenge, action.body);
+      case 'external':
+        // "the client will ultimately see the wrong status" (ap_die_r): a 302 to the URL.
+        r.headersOut.set('Location', action.url);
+        return this.statusDecision(r, req, 302, `ErrorDocument ${status}: ${reason}`);
+      case 'invalid':
+        r.trace?.push({ phase: 'error-document', text: `Invalid error redirection directive: ${action.text} (AH01580)` });
+        return this.recursiveErrorDecision(r, req, status, status, 500, reason);
+      case 'internal': {
+        // The page is fetched with GET; the failing request's method and error notes go along as
+        // REQUEST_METHOD and ERROR_NOTES (REDIRECT_-prefixed in the page's request).
+        r.env.set('REQUEST_METHOD', r.method);
+        const notes = r.notes.get('error-notes');
+        if (notes !== undefined) r.env.set('ERROR_NOTES', notes);
+        // mod_auth_basic puts its challenge in err_headers_out, which the page's request shares.
+        if (challenge) r.errHeadersOut.set('WWW-Authenticate', challenge);
+        const next = this.internalRedirect(r, parts, action.url, 'GET');
+        if (next.kind === 'status') return this.die(next.r, req, parts, next.status, next.reason);
+        return this.runRequest(next.r, req, parts, pending);
+      }
+    }
+  }
+
+  /** ap_send_error_response(r_1st_err, recursive_error) after a failed ErrorDocument request. */
+  private recursiveErrorDecision(r: RequestRec, req: RoutingRequest, sentStatus: number, loggedStatus: number, additionalError: number, reason: string): RouteDecision {
+    r.status = loggedStatus;
+    const base = this.base(r, req, sentStatus);
+    return {
+      ...base, kind: 'status', status: sentStatus, reason, additionalError,
+      statusHeaders: sentStatus === 405 ? [['Allow', 'GET, HEAD, POST, OPTIONS']] : [],
+      ...(loggedStatus !== sentStatus ? { loggedStatus } : {}),
+    };
   }
 
   decide(req: RoutingRequest): RouteDecision {
@@ -290,10 +415,16 @@ export class Router {
       case 'proxy':
       case 'internalRedirect':
         return CONTINUE;
+      // mod_rewrite carries a rule's [R]/[F]/[G] status in r->status and sets it back to HTTP_OK
+      // when returning it ("make Apache kernel happy", mod_rewrite.c hook_uri2file/hook_fixup): in an
+      // ErrorDocument's request that makes ap_die_r treat the status as a first error, not a
+      // recursive one. Its own refusals (a result with a code) leave r->status alone.
       case 'redirect':
         r.headersOut.set('Location', result.location);
+        r.status = 200;
         return { kind: 'status', status: result.status, reason: `mod_rewrite: redirect to ${result.location}` };
       case 'status':
+        if (result.code === undefined) r.status = 200;
         return { kind: 'status', status: result.status, reason: result.reason };
     }
   }
@@ -422,7 +553,10 @@ export class Router {
   }
 
   /** The handler phase: proxy, internal redirect, our handlers, or Apache's default handler. */
-  private invokeHandler(r: RequestRec, req: RoutingRequest): { kind: 'decision'; decision: RouteDecision } | { kind: 'internalRedirect'; url: string } {
+  private invokeHandler(
+    r: RequestRec,
+    req: RoutingRequest,
+  ): { kind: 'decision'; decision: RouteDecision } | { kind: 'internalRedirect'; url: string } | { kind: 'status'; status: number; reason: string } {
     const handler = r.handler;
     const filename = r.filename ?? '';
     if (handler === 'redirect-handler' && filename.startsWith('redirect:')) {
@@ -432,12 +566,20 @@ export class Router {
     if (filename.startsWith('proxy:')) {
       const target = filename.slice('proxy:'.length);
       const b = this.base(r, req, 200);
+      const decision: ProxyDecision = {
+        kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon'),
+        uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
+        requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
+      };
+      // The rare extras only when present (no object spread on the common path).
+      const errorOverride = errorOverrideOf(r);
+      if (r.status === 200 && errorOverride === undefined) return { kind: 'decision', decision };
       return {
         kind: 'decision',
         decision: {
-          kind: 'proxy', status: 200, target, noCanon: r.notes.has('proxy-nocanon'),
-          uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
-          requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
+          ...decision,
+          ...(r.status !== 200 ? { errorStatus: r.status } : {}),
+          ...(errorOverride !== undefined ? { errorOverride } : {}),
         },
       };
     }
@@ -447,7 +589,7 @@ export class Router {
     // Apache's default handler (server/core.c `default_handler`): it also serves files whose handler
     // no loaded module claims.
     const status = this.defaultHandlerStatus(r);
-    if (status.status !== 200) return { kind: 'decision', decision: this.statusDecision(r, req, status.status, status.reason) };
+    if (status.status !== 200) return { kind: 'status', status: status.status, reason: status.reason };
     if (handler !== null && handler !== 'httpd/unix-directory' && handler !== 'default-handler') {
       return { kind: 'decision', decision: this.servedDecision('handler', r, req, handler) };
     }
@@ -465,13 +607,15 @@ export class Router {
         uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
         requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
       };
-      return decision;
+      return r.status !== 200 ? { ...decision, errorStatus: r.status } : decision;
     }
-    return {
+    const file: RouteDecision = {
       kind: 'file', status: 200, path, pathInfo: r.pathInfo, contentType, contentEncoding: r.contentEncoding,
       uri: b.uri, query: b.query, filename: b.filename, handler: b.handler, headers: b.headers, env: b.env,
       requestHeaders: b.requestHeaders, serverName: b.serverName, originalTarget: b.originalTarget,
     };
+    // An ErrorDocument page keeps the error's status (internal_internal_redirect new->status).
+    return r.status !== 200 ? { ...file, errorStatus: r.status } : file;
   }
 
   private defaultHandlerStatus(r: RequestRec): { status: number; reason: string } {
@@ -507,17 +651,18 @@ export class Router {
     };
   }
 
-  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string, challenge?: string | null): RouteDecision {
+  private statusDecision(r: RequestRec, req: RoutingRequest, status: number, reason: string, challenge?: string | null, customBody?: string): RouteDecision {
     r.status = status;
     const base = this.base(r, req, status);
-    if (status === 401 && challenge) return { ...base, kind: 'auth', status: 401, challenge, reason };
+    const custom = customBody !== undefined ? { customBody } : {};
+    if (status === 401 && challenge) return { ...base, kind: 'auth', status: 401, challenge, reason, ...custom };
     if (isRedirectStatus(status)) {
       const location = base.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
       if (location !== undefined) {
         return { ...base, kind: 'redirect', status, location, headers: base.headers.filter(([k]) => k.toLowerCase() !== 'location') };
       }
     }
-    return { ...base, kind: 'status', status, reason, statusHeaders: status === 405 ? [['Allow', 'GET, HEAD, POST, OPTIONS']] : [] };
+    return { ...base, kind: 'status', status, reason, statusHeaders: status === 405 ? [['Allow', 'GET, HEAD, POST, OPTIONS']] : [], ...custom };
   }
 }
 

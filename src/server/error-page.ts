@@ -5,6 +5,8 @@
  * `Content-Type: text/html; charset=iso-8859-1` as the conformance cases observe (INTERFACE.md §4).
  */
 
+import { apacheStatusLine } from '../config/status-lines';
+
 export const ERROR_CONTENT_TYPE = 'text/html; charset=iso-8859-1';
 
 /** Apache's status lines (http_protocol.c `status_lines`), where they differ from Node's. */
@@ -37,6 +39,8 @@ export interface ErrorPageContext {
   readonly method: string;
   /** For 3xx: the Location. */
   readonly location?: string;
+  /** A failed ErrorDocument: the status ap_send_error_response names in its "Additionally" sentence. */
+  readonly additionalError?: number;
 }
 
 function cannedText(status: number, ctx: ErrorPageContext): string {
@@ -112,6 +116,9 @@ export function errorPageBody(status: number, ctx: ErrorPageContext): string {
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">\n' +
     `<html><head>\n<title>${title}</title>\n</head><body>\n<h1>${reasonPhrase(status)}</h1>\n` +
     cannedText(status, ctx) +
+    (ctx.additionalError !== undefined
+      ? `<p>Additionally, a ${apacheStatusLine(ctx.additionalError)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n`
+      : '') +
     '</body></html>\n'
   );
 }

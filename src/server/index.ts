@@ -1,6 +1,6 @@
 export { Gateway, backendTargetOf, hostPort } from './gateway';
 export type { GatewayAddresses, GatewayOptions } from './gateway';
-export type { Decide, HandlerFn, HandlerTable, RawRequest, StaticSender } from './raw-request';
+export type { Decide, HandlerFn, HandlerRefusal, HandlerTable, RawRequest, StaticSender } from './raw-request';
 export { handlerKey } from './raw-request';
 export { placeholderStaticSender } from './static-placeholder';
 export { createGatewayMetrics, MetricsRegistry } from './metrics';

@@ -24,11 +24,28 @@ export interface RawRequest {
   readonly isHttps: boolean;
 }
 
-/** The routing core as the server sees it: one request → one decision (INTERFACE.md §4). */
-export type Decide = (req: RawRequest) => RouteDecision;
+/**
+ * The routing core as the server sees it: one request → one decision (INTERFACE.md §4), and, when
+ * the core offers it, the decision for a status a handler ended in afterwards (the proxy's 502/504,
+ * a refused script's 403) — what ErrorDocument makes of it (Router.routeHandlerError).
+ */
+export type Decide = ((req: RawRequest) => RouteDecision) & {
+  readonly handlerError?: (req: RawRequest, status: number, reason: string, options?: { firstError?: boolean }) => RouteDecision;
+};
+
+/**
+ * A handler that ends in an error status before writing anything hands it back (Apache's handlers
+ * return the status to ap_die): ErrorDocument may then answer; otherwise `send` writes the
+ * handler's own page.
+ */
+export interface HandlerRefusal {
+  readonly status: number;
+  readonly reason: string;
+  send(): Promise<void>;
+}
 
 /** An in-process handler (`h264-streaming`, `smooth-streaming`), keyed without `.extensions`. */
-export type HandlerFn = (decision: HandlerDecision, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type HandlerFn = (decision: HandlerDecision, req: IncomingMessage, res: ServerResponse) => Promise<void | HandlerRefusal>;
 export type HandlerTable = Map<string, HandlerFn>;
 
 /** Sends a mapped file (Range, conditional, HEAD); the MP4 engineer's sender plugs in here. */

@@ -12,13 +12,14 @@ import type { Logger } from 'pino';
 import { SgError, isSgError } from '../errors';
 import type { LimitSettings } from '../config/smoothgate-yaml';
 import type { FileDecision, HandlerDecision, RouteDecision } from '../routing/decision';
-import { applyResponseHeaders, splitAbsoluteUrl, type BackendProxy, type ProxyTarget } from '../proxy/backend-proxy';
+import { applyResponseHeaders, overridePredicate, splitAbsoluteUrl, type BackendProxy, type ProxyTarget } from '../proxy/backend-proxy';
 import type { ReverseRule } from '../proxy/location-rewrite';
 import type { BackendErrorReason } from '../proxy/proxy-errors';
 import type { Decide, HandlerTable, RawRequest, StaticSender } from './raw-request';
 import { handlerKey } from './raw-request';
 import { checkRequestHead } from './request-limits';
 import { sendErrorPage } from './respond';
+import { sendErrorDocumentFile } from './error-document-file';
 import { TrustedProxies, normalizeIp, type ClientAddress } from './trusted-proxies';
 import type { GatewayMetrics } from './metrics';
 import { RequestTracker } from './request-tracker';
@@ -144,16 +145,16 @@ export class RequestPipeline {
       case 'status':
         if (decision.status >= 400) this.deps.logger[decision.status >= 500 ? 'error' : 'warn']({ status: decision.status, reason: decision.reason, uri: decision.uri }, 'request refused');
         applyResponseHeaders(res, decision.headers);
-        sendErrorPage(req, res, decision.status, decision.statusHeaders);
+        sendErrorPage(req, res, decision.status, decision.statusHeaders, { additionalError: decision.additionalError, customBody: decision.customBody });
         return;
       case 'auth':
         this.deps.logger.info({ status: 401, reason: decision.reason, uri: decision.uri }, 'authentication required');
         applyResponseHeaders(res, decision.headers);
-        sendErrorPage(req, res, 401, [['WWW-Authenticate', decision.challenge]]);
+        sendErrorPage(req, res, 401, [['WWW-Authenticate', decision.challenge]], { customBody: decision.customBody });
         return;
       case 'proxy': {
         const target = splitTarget(decision.target);
-        await this.proxyTo(x, target, decision.requestHeaders, decision.headers);
+        await this.proxyTo(x, target, decision);
         return;
       }
       case 'handler':
@@ -170,13 +171,14 @@ export class RequestPipeline {
     if (fn) {
       x.res.setHeader('X-Smoothgate', this.deps.version);
       applyResponseHeaders(x.res, decision.headers);
-      await fn(withNativePaths(decision), x.req, x.res);
+      const refusal = await fn(withNativePaths(decision), x.req, x.res);
+      if (refusal) await this.answerHandlerError(x, decision, refusal.status, refusal.reason, false, () => refusal.send());
       return;
     }
     // A handler we do not have: the legacy host runs it (PHP, CGI, …); without one it is refused,
     // never served as source (INTERFACE.md §4 last row; SPEC-NOTES §4.8 trap 31).
     if (this.deps.backend) {
-      await this.proxyTo(x, this.backendTarget(x.raw, decision), decision.requestHeaders, decision.headers);
+      await this.proxyTo(x, this.backendTarget(x.raw, decision), decision);
       return;
     }
     if (isStaticHandler(decision.handlerName)) {
@@ -184,17 +186,20 @@ export class RequestPipeline {
       await this.sendStatic(x, asFile);
       return;
     }
-    this.refuseScript(x, decision.handlerName, decision.path);
+    await this.refuseScript(x, decision, decision.handlerName, decision.path);
   }
 
   private async file(x: Exchange, decision: FileDecision): Promise<void> {
     const isStatic = decision.handler === null || isStaticHandler(decision.handler);
-    if (this.deps.backend && !(this.deps.serveStaticLocally && isStatic)) {
-      await this.proxyTo(x, this.backendTarget(x.raw, decision), decision.requestHeaders, decision.headers);
+    // A static ErrorDocument page is sent from here with the error's status even with a backend:
+    // the backend would answer a GET of the page with 200 (the routing core saw the file exists).
+    const local = isStatic && (this.deps.serveStaticLocally || decision.errorStatus !== undefined);
+    if (this.deps.backend && !local) {
+      await this.proxyTo(x, this.backendTarget(x.raw, decision), decision);
       return;
     }
     if (!isStatic) {
-      this.refuseScript(x, decision.handler!, decision.path);
+      await this.refuseScript(x, decision, decision.handler!, decision.path);
       return;
     }
     await this.sendStatic(x, decision);
@@ -202,37 +207,81 @@ export class RequestPipeline {
 
   private async sendStatic(x: Exchange, decision: FileDecision): Promise<void> {
     applyResponseHeaders(x.res, decision.headers);
+    if (decision.errorStatus !== undefined) {
+      await sendErrorDocumentFile(withNativePaths(decision), decision.errorStatus, x.req, x.res);
+      return;
+    }
     await this.deps.staticSender(withNativePaths(decision), x.req, x.res);
   }
 
-  private refuseScript(x: Exchange, handler: string, path: string): void {
+  private async refuseScript(x: Exchange, decision: RouteDecision, handler: string, path: string): Promise<void> {
     x.label = 'refused';
     const err = new SgError('SG_ERR_SERVER_SCRIPT_REFUSED', { handler, path });
     this.deps.logger.warn({ code: err.code, handler, path, uri: x.raw.rawTarget }, err.message);
-    sendErrorPage(x.req, x.res, 403);
+    await this.answerHandlerError(x, decision, 403, err.message);
   }
 
-  /** `backend.url` + the client's URL (sendOriginalUrl) or the rewritten one (INTERFACE.md §3). */
+  /**
+   * A status our own handler step ended in (a refused script, the proxy's 502/504) goes through
+   * ErrorDocument as Apache's handlers' statuses go through ap_die_r. When the failing request was
+   * itself an ErrorDocument page, Apache's page for the first error says "Additionally, a …".
+   */
+  private async answerHandlerError(
+    x: Exchange,
+    decision: RouteDecision,
+    status: number,
+    reason: string,
+    close = false,
+    ownPage: () => Promise<void> = async () => sendErrorPage(x.req, x.res, status, [], { close }),
+    firstError = false,
+  ): Promise<void> {
+    const { res } = x;
+    if (close) res.setHeader('Connection', 'close');
+    // The routing core replays the request to the record that reached the handler (an
+    // ErrorDocument page's own, where it fails recursively) and dies there.
+    const next = this.deps.decide().handlerError?.(x.raw, status, reason, { firstError });
+    // No ErrorDocument for this status: the step's own page.
+    if (next === undefined || (next.kind === 'status' && next.status === status && next.customBody === undefined && next.additionalError === undefined)) {
+      await ownPage();
+      return;
+    }
+    await this.carryOut(x, next);
+  }
+
+  /**
+   * `backend.url` + the client's URL (sendOriginalUrl) or the rewritten one (INTERFACE.md §3); an
+   * ErrorDocument page is always asked for by its own URL.
+   */
   private backendTarget(raw: RawRequest, decision: RouteDecision): ProxyTarget {
     const backend = this.deps.backend!;
-    const path = backend.sendOriginalUrl
+    const path = backend.sendOriginalUrl && decision.errorStatus === undefined
       ? originForm(raw.rawTarget)
       : encodePath(decision.uri) + (decision.query !== null ? `?${decision.query}` : '');
     return { origin: backend.origin, path: backend.basePath + path };
   }
 
-  private async proxyTo(
-    x: Exchange,
-    target: ProxyTarget,
-    requestHeaders: RouteDecision['requestHeaders'],
-    responseHeaders: RouteDecision['headers'],
-  ): Promise<void> {
+  private async proxyTo(x: Exchange, target: ProxyTarget, decision: RouteDecision): Promise<void> {
     const { req, res, raw, client } = x;
     const clientHost = headerOf(raw.headers, 'host');
+    const responseHeaders = decision.headers;
+    // An ErrorDocument page is fetched with GET and without the failed request's body (ap_die_r).
+    const errorPage = decision.errorStatus !== undefined;
+    const requestHeaders = errorPage ? decision.requestHeaders.filter(([k]) => !BODY_HEADERS.has(k.toLowerCase())) : decision.requestHeaders;
     const failure = await this.deps.proxy.forward(
       target,
       {
-        method: raw.method,
+        method: errorPage ? 'GET' : raw.method,
+        sendBody: !errorPage,
+        // [P]/ProxyPass pages come with the backend's status, as mod_proxy sends them — unless
+        // ProxyErrorOverride covers the error's status (mod_proxy_http keeps original_status then);
+        // a page the legacy host runs as a handler keeps the error's.
+        ...(errorPage && decision.kind !== 'proxy' ? { statusInsteadOf200: decision.errorStatus } : {}),
+        ...(decision.kind === 'proxy' && decision.errorOverride !== undefined
+          ? {
+              errorOverride: decision.errorOverride,
+              ...(errorPage && overridePredicate(decision.errorOverride)(decision.errorStatus!) ? { statusInsteadOfAny: decision.errorStatus } : {}),
+            }
+          : {}),
         httpVersion: raw.httpVersion,
         requestHeaders,
         clientIp: client.clientIp,
@@ -247,6 +296,11 @@ export class RequestPipeline {
       res,
     );
     if (!failure) return;
+    if ('overriddenStatus' in failure) {
+      // mod_proxy_http sets r->status back to 200 first: a first error even for an ErrorDocument page.
+      await this.answerHandlerError(x, decision, failure.overriddenStatus, `ProxyErrorOverride: the backend answered ${failure.overriddenStatus}`, false, undefined, true);
+      return;
+    }
     this.countBackendError(failure.reason);
     if (failure.reason === 'client_abort') {
       this.deps.logger.debug({ code: failure.error.code, uri: raw.rawTarget }, failure.error.message);
@@ -259,7 +313,7 @@ export class RequestPipeline {
       failure.error.message,
     );
     if (failure.beforeHeaders && !res.headersSent && !res.destroyed) {
-      sendErrorPage(req, res, status, [], { close: status === 413 });
+      await this.answerHandlerError(x, decision, status, failure.error.message, status === 413);
     } else {
       // The head went out with the backend's status: a cut connection tells the client the body
       // is incomplete (RFC 9112 §8), a completed short body would not.
@@ -289,6 +343,9 @@ export class RequestPipeline {
     }
   }
 }
+
+/** Request header fields that describe a body. */
+const BODY_HEADERS = new Set(['content-length', 'transfer-encoding', 'content-type', 'content-encoding']);
 
 function splitTarget(target: string): ProxyTarget {
   const split = splitAbsoluteUrl(target);

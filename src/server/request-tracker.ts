@@ -88,7 +88,9 @@ export class RequestTracker {
           method: raw.method,
           rawTarget: raw.rawTarget,
           protocol: `HTTP/${raw.httpVersion}`,
-          status,
+          // A failed ErrorDocument logs its own request's status as %>s (Apache's last request),
+          // while the client got the first error's (%s).
+          status: decision?.kind === 'status' && decision.loggedStatus !== undefined ? decision.loggedStatus : status,
           originalStatus: status,
           requestHeaders: raw.headers,
           responseHeader: (name) => {

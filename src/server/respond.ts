@@ -13,9 +13,13 @@ export function sendErrorPage(
   res: ServerResponse,
   status: number,
   extraHeaders: ExtraHeaders = [],
-  options: { location?: string; close?: boolean } = {},
+  options: { location?: string; close?: boolean; additionalError?: number; customBody?: string } = {},
 ): void {
-  const body = Buffer.from(errorPageBody(status, { method: req.method ?? 'GET', location: options.location }), 'latin1');
+  // `ErrorDocument CODE "message"` replaces the page by the message, bytes as configured.
+  const body =
+    options.customBody !== undefined
+      ? Buffer.from(options.customBody, 'utf8')
+      : Buffer.from(errorPageBody(status, { method: req.method ?? 'GET', location: options.location, additionalError: options.additionalError }), 'latin1');
   res.statusCode = status;
   res.statusMessage = reasonPhrase(status);
   for (const [name, value] of extraHeaders) res.setHeader(name, value);

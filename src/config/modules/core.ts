@@ -8,6 +8,8 @@ import type { DirectiveDef, ModuleDef } from '../module';
 import type { CoreDirConf, CoreServerConf } from '../records';
 import { createCoreDirConf, createCoreServerConf, mergeCoreDirConf, mergeCoreServerConf } from './core-records';
 import { CORE_ACCESS_DIRECTIVES } from './core-access';
+import { errorDocumentSetting } from './error-document-setting';
+import { parseStringExpr } from '../../rewrite/expr';
 import { OR_ALL_CTX, RSRC, RSRC_ACCESS, atoi, container, directive, fail, ignored, orClass, parseNonNegativeInt, readTime, rootRelative } from './define';
 
 type CoreDirective = DirectiveDef<CoreServerConf, CoreDirConf>;
@@ -81,13 +83,19 @@ const EMULATED: CoreDirective[] = [
     }
     s.documentRoot = trimmed === '' ? '/' : trimmed;
   }, { notIn: NOT_IN_DIR_CONTEXT }),
-  directive('ErrorDocument', orClass('FileInfo'), 'take2', 'Change responses for HTTP errors', (_p, dir, _s, [code, text]) => {
-    // ap_index_of_response maps anything outside 100..599 to the 500 slot: only 500 itself is valid there.
-    const status = atoi(code as string);
-    if (status !== 500 && (status < 100 || status > 599)) throw fail(`Unsupported HTTP response code ${code}`);
+  directive('ErrorDocument', orClass('FileInfo'), 'take2', 'Change responses for HTTP errors', (p, dir, _s, [code, text]) => {
+    const setting = errorDocumentSetting(code as string, text as string);
+    if (setting.kind === 'ignored') {
+      p.warn(`cannot use a full URL in a 401 ErrorDocument directive --- ignoring! (AH00113)`);
+      return;
+    }
+    if (setting.kind === 'response') {
+      const parsed = parseStringExpr(setting.response);
+      if (!parsed.ok && !parsed.unsupported) throw fail(`Cannot parse expression in ErrorDocument: ${parsed.reason}`);
+      if (!parsed.ok) p.note?.('unsupported', `ErrorDocument ${code} ${text}: ${parsed.reason}; Apache's built-in page is sent instead`);
+    }
     const next = new Map(dir.errorDocuments);
-    if ((text as string).toLowerCase() === 'default') next.delete(status);
-    else next.set(status, text as string);
+    next.set(setting.status, setting.kind === 'default' ? null : setting.response);
     dir.errorDocuments = next;
   }),
   directive('ForceType', orClass('FileInfo'), 'take1', 'a mime type that overrides other configured type', (_p, dir, _s, [v]) => {

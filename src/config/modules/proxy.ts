@@ -8,10 +8,28 @@ import { getWordConf } from '../lexer';
 import { NOT_IN_DIRECTORY, NOT_IN_FILES } from '../context-flags';
 import type { CmdParms, DirectiveDef, ModuleDef } from '../module';
 import { compileApacheRegex } from '../regex';
-import type { ProxyServerConf } from '../records';
+import type { ProxyDirConf, ProxyServerConf } from '../records';
 import { RSRC, RSRC_ACCESS, container, directive, fail, ignored } from './define';
 
-type ProxyDirective = DirectiveDef<ProxyServerConf, unknown>;
+type ProxyDirective = DirectiveDef<ProxyServerConf, ProxyDirConf>;
+
+/**
+ * mod_proxy.c `set_proxy_error_override` (ITERATE): `On` or `Off`, then — after `On` — the statuses
+ * to intercept (>= 400 and < 600), kept sorted.
+ */
+function setErrorOverride(dir: ProxyDirConf, arg: string): void {
+  const lower = arg.toLowerCase();
+  if (lower === 'off' || lower === 'on') {
+    dir.errorOverride = lower === 'on';
+    return;
+  }
+  if (dir.errorOverride === undefined) throw fail('ProxyErrorOverride first parameter must be one of: off | on');
+  if (!/^[0-9]/.test(arg)) throw fail('ProxyErrorOverride: status codes to intercept must be numeric');
+  if (!dir.errorOverride) throw fail("ProxyErrorOverride: status codes must follow a value of 'on'");
+  const code = parseInt(arg, 10);
+  if (!(code >= 400 && code < 600)) throw fail('ProxyErrorOverride: status codes to intercept must be valid HTTP Status Codes >=400 && <600');
+  dir.errorOverrideCodes = [...dir.errorOverrideCodes, code].sort((a, b) => a - b);
+}
 
 function addPass(p: CmdParms, server: ProxyServerConf, raw: string, isRegex: boolean): void {
   let regexForm = isRegex;
@@ -93,11 +111,12 @@ const DIRECTIVES: ProxyDirective[] = [
     ignored(n, RSRC, 'take1', WHY),
   ),
   ...['BalancerPersist', 'BalancerInherit', 'ProxyPassInherit'].map((n) => ignored(n, RSRC, 'flag', WHY)),
-  ...['ProxyErrorOverride', 'ProxyAddHeaders'].map((n) => ignored(n, RSRC_ACCESS, 'takeArgv', WHY)),
+  directive('ProxyErrorOverride', RSRC_ACCESS, 'iterate', "use our error handling pages instead of the servers' we are proxying", (_p, d, _s, [v]) => setErrorOverride(d, v as string)),
+  ignored('ProxyAddHeaders', RSRC_ACCESS, 'takeArgv', WHY),
   ...['BalancerMember', 'ProxySet'].map((n) => ignored(n, RSRC_ACCESS, 'raw', WHY)),
 ];
 
-export const proxyModule: ModuleDef<ProxyServerConf, unknown> = {
+export const proxyModule: ModuleDef<ProxyServerConf, ProxyDirConf> = {
   id: 'proxy_module',
   sourceName: 'mod_proxy.c',
   createServerConfig: () => ({ passes: [], reverse: [], preserveHost: undefined, proxyRequests: undefined }),
@@ -106,6 +125,12 @@ export const proxyModule: ModuleDef<ProxyServerConf, unknown> = {
     reverse: [...base.reverse, ...vhost.reverse],
     preserveHost: vhost.preserveHost ?? base.preserveHost,
     proxyRequests: vhost.proxyRequests ?? base.proxyRequests,
+  }),
+  createDirConfig: () => ({ errorOverride: undefined, errorOverrideCodes: [] }),
+  // merge_proxy_dir_config: the code lists add up, On/Off is the nearer one that was set.
+  mergeDirConfig: (base, add) => ({
+    errorOverride: add.errorOverride ?? base.errorOverride,
+    errorOverrideCodes: base.errorOverrideCodes.length === 0 ? add.errorOverrideCodes : [...base.errorOverrideCodes, ...add.errorOverrideCodes].sort((a, b) => a - b),
   }),
   directives: DIRECTIVES,
 };
