@@ -45,6 +45,10 @@ export function checkRequestHead(req: IncomingMessage, limits: LimitSettings): S
       return new SgError('SG_ERR_SERVER_HEADER_FIELD', { bytes: fieldBytes, limit: limits.headerFieldBytes });
     }
   }
+  const merged = longestMergedValue(raw);
+  if (merged > limits.headerFieldBytes) {
+    return new SgError('SG_ERR_SERVER_HEADER_FIELD', { bytes: merged, limit: limits.headerFieldBytes });
+  }
   if (limits.bodyBytes > 0) {
     const length = Number(req.headers['content-length'] ?? '0');
     if (Number.isFinite(length) && length > limits.bodyBytes) {
@@ -52,6 +56,26 @@ export function checkRequestHead(req: IncomingMessage, limits: LimitSettings): S
     }
   }
   return null;
+}
+
+/**
+ * Apache merges repeated fields into one value joined by ", " (apr_table_compress) and then checks
+ * each value against LimitRequestFieldSize (server/protocol.c table_do_fn_check_lengths, AH00560
+ * "Request header exceeds LimitRequestFieldSize after merging"): many small Cookie lines can add up
+ * to one field over the limit. Returns the longest merged value, in bytes, of a repeated field.
+ */
+function longestMergedValue(raw: readonly string[]): number {
+  const byName = new Map<string, { count: number; bytes: number }>();
+  let longest = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const seen = byName.get(name) ?? { count: 0, bytes: 0 };
+    seen.bytes += raw[i + 1]!.length + (seen.count > 0 ? 2 : 0);
+    seen.count++;
+    byName.set(name, seen);
+    if (seen.count > 1 && seen.bytes > longest) longest = seen.bytes;
+  }
+  return longest;
 }
 
 /**
