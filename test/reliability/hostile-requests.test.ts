@@ -20,8 +20,12 @@ after(() => tally.write());
 
 /** No case may take longer than this to be answered or closed. */
 const ANSWER_BOUND_MS = 5000;
-/** p99 bound of a routing decision over a pattern-heavy URL (a runaway regex takes seconds). */
-const PATTERN_P99_BOUND_MS = 50;
+/**
+ * p99 bound of a request over a pattern-heavy URL. A runaway regex takes seconds; an answer here
+ * costs 5–30 ms on an idle machine (thousands of path segments to walk), so 100 ms separates the
+ * two even on a loaded CI machine.
+ */
+const PATTERN_P99_BOUND_MS = 100;
 
 const statusLines = (raw: Buffer): number => (raw.toString('latin1').match(/HTTP\/1\.[01] \d{3} /g) ?? []).length;
 
@@ -73,7 +77,8 @@ test('the hostile request corpus gets Apache-like rejections, never a secret, a 
   const fdEnd = await settledFdCount(serve, fdStart);
   tally.fdEnd = fdEnd;
   tally.rssEndBytes = serve.rssBytes();
-  tally.p99Ms = percentile(latencies, 99);
+  // The corpus p99 includes cases that end only at the header timeout (408): a note, not the figure.
+  tally.notes.push(`corpus: p99 ${percentile(latencies, 99)} ms over ${latencies.length} cases`);
   if (fdEnd > fdStart + FD_SLACK) tally.leak(`fds ${fdStart} → ${fdEnd} after the corpus`);
   assert.deepEqual(failures, [], failures.join('\n'));
   assert.ok(fdEnd <= fdStart + FD_SLACK, `fds ${fdStart} → ${fdEnd}: sockets or files left open`);
@@ -123,7 +128,7 @@ test('pattern-heavy URLs against the seed Smooth Streaming rules cost millisecon
   }
   const p99 = percentile(latencies, 99);
   tally.notes.push(`pattern-heavy URLs: p99 ${p99} ms over ${latencies.length} requests`);
-  tally.p99Ms = Math.max(tally.p99Ms ?? 0, p99);
+  tally.p99Ms = p99;
   const fdEnd = await settledFdCount(serve, fdStart);
   if (fdEnd > fdStart + FD_SLACK) tally.leak(`pattern run: fds ${fdStart} → ${fdEnd}`);
   assert.deepEqual(failures, [], failures.join('\n'));
