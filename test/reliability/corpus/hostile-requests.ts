@@ -78,6 +78,21 @@ const TRAVERSALS: ReadonlyArray<readonly [string, string, readonly Expected[]]> 
   ['authority-form on GET', 'www.example.com:80', [400]],
 ];
 
+/**
+ * Traversal through the seed's Smooth Streaming rules and the h264-streaming handler, aimed at
+ * ROOT/secret.mp4: the rules' back-references must never carry a climb out of the docroot.
+ */
+const THROUGH_STREAMING: ReadonlyArray<readonly [string, string, readonly Expected[]]> = [
+  ['dot-dot to an .mp4 beside the docroot', '/video/../../secret.mp4', [400, 404]],
+  ['%2e%2e with ?start=', '/video/%2e%2e/%2e%2e/secret.mp4?start=1', [400, 404]],
+  ['encoded slashes into the manifest rule', '/video/..%2f..%2fsecret.ism/manifest?v=1', [400, 404]],
+  ['dot-dot after .ism in the manifest rule', '/video/X.ism/../../../secret.ism/manifest?v=1', [400, 404]],
+  ['dot-dot in the Fragments rule', '/video/../secret.ism/Fragments(video=0)?v=1', [400, 404]],
+  ['backslashes in the QualityLevels rule', '/video/..\\..\\secret.ism/QualityLevels(1)/Fragments(video=0)?v=1', [400, 404]],
+  ['traversal in the fragment query key', '/video/clip.ism/Fragments(../../secret=0)?v=1', [400, 404, 415]],
+  ['manifest=1 on a traversal', '/video/%2E%2E/%2E%2E/secret.mp4?manifest=1', [400, 404]],
+];
+
 /** Files in the docroot that must stay closed: script source and .ht* files. */
 const SCRIPT_AND_HT: ReadonlyArray<readonly [string, string, readonly Expected[]]> = [
   ['php script source', '/index.php', [403, 404]],
@@ -94,6 +109,7 @@ const SCRIPT_AND_HT: ReadonlyArray<readonly [string, string, readonly Expected[]
 
 export const HOSTILE_CASES: readonly HostileCase[] = [
   ...TRAVERSALS.map(([name, target, expect]) => ({ name: `traversal: ${name}`, request: get(target), expect })),
+  ...THROUGH_STREAMING.map(([name, target, expect]) => ({ name: `traversal via streaming: ${name}`, request: get(target), expect })),
   ...SCRIPT_AND_HT.map(([name, target, expect]) => ({ name: `closed file: ${name}`, request: get(target), expect })),
 
   // Absolute-form with a legitimate path is served as Apache does (RFC 9112 §3.2.2).

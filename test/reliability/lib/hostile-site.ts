@@ -45,6 +45,8 @@ export function makeHostileSite(options: HostileSiteOptions = {}): HostileSite {
   for (const dir of ['sub', 'video']) mkdirSync(join(docroot, dir), { recursive: true });
   mkdirSync(join(root, 'outside'), { recursive: true });
   writeFileSync(join(root, 'secret.txt'), SECRET_BESIDE_DOCROOT);
+  // Bait for the streaming handler: an .mp4 beside the docroot (a plain `X.mp4` answer is the file).
+  writeFileSync(join(root, 'secret.mp4'), SECRET_BESIDE_DOCROOT);
   writeFileSync(join(root, 'outside', 'secret.txt'), SECRET_OUTSIDE);
   writeFileSync(join(docroot, 'a.txt'), 'public a');
   writeFileSync(join(docroot, 'sub', 'a.txt'), 'public sub a');
