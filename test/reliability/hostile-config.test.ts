@@ -42,6 +42,17 @@ function siteWithMutations(): HostileSite {
   return site;
 }
 
+/** The events logged since `mark`, as JSON text, once one mentions `needle` (or after 2 s). */
+async function loggedSince(serve: ServeUnderTest, mark: number, needle: string): Promise<string> {
+  const deadline = Date.now() + 2000;
+  let text = JSON.stringify(serve.eventsSince(mark));
+  while (!text.includes(needle) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    text = JSON.stringify(serve.eventsSince(mark));
+  }
+  return text;
+}
+
 async function get(serve: ServeUnderTest, path: string) {
   return rawRequest(serve.port, `GET ${path} HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n`, { timeoutMs: ANSWER_BOUND_MS });
 }
@@ -67,8 +78,9 @@ test('a broken .htaccess is a 500 for its folder only, logged with its file; the
     }
     if (m.status === 500 && m.line !== null) {
       // The operator must find the culprit from the log: the .htaccess path and its line.
-      const logged = JSON.stringify(serve.eventsSince(mark));
       const file = join(site.docroot, m.folder, '.htaccess');
+      // The answer can overtake the log line on its way through the stderr pipe: wait for it.
+      const logged = await loggedSince(serve, mark, file);
       if (!logged.includes(file)) failures.push(`${m.name}: the 500 is not logged with ${file}: ${logged.slice(0, 400)}`);
       if (!logged.includes(`${file}:${m.line}`) && !logged.includes(`"line":${m.line}`)) failures.push(`${m.name}: the log does not name line ${m.line}: ${logged.slice(0, 400)}`);
     }
@@ -117,7 +129,7 @@ test('smoothgate check names every broken .htaccess by file:line and exits 1', a
 });
 
 /** Polls the log from `mark` until an event's message matches, or fails after `withinMs`. */
-async function waitForEvent(serve: ServeUnderTest, mark: number, pattern: RegExp, withinMs = 5000): Promise<Record<string, unknown>> {
+async function waitForEvent(serve: ServeUnderTest, mark: number, pattern: RegExp, withinMs = 15000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const hit = serve.eventsSince(mark).find((e) => pattern.test(String(e.msg ?? '')));
