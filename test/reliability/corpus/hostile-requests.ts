@@ -129,6 +129,15 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { name: 'Host with a path', request: 'GET /a.txt HTTP/1.1\r\nHost: www.example.com/../..\r\nConnection: close\r\n\r\n', expect: [400] },
   { name: 'Host with CRLF-ish percent escapes', request: 'GET /a.txt HTTP/1.1\r\nHost: www.example.com%0d%0aX: y\r\nConnection: close\r\n\r\n', expect: [400] },
 
+  // Validators from the client's clock (RFC 7232 §3.3; Apache: ims <= request_time): a date in the
+  // future must not turn every later change into a 304 for that client.
+  { name: 'If-Modified-Since in the far future', request: get('/a.txt', 'If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\n'), expect: [200] },
+  { name: 'If-Modified-Since with a six-digit year', request: get('/a.txt', 'If-Modified-Since: Sat, 01 Jan 275760 00:00:00 GMT\r\n'), expect: [200] },
+  // MaxRanges (Apache 200) and overlapping ranges: the whole file once, never 500 parts of it.
+  { name: '500 overlapping ranges', request: get('/video/clip.mp4', `Range: bytes=${Array(500).fill('0-').join(',')}\r\n`), expect: [200, 416] },
+  { name: 'range start past 2^64', request: get('/a.txt', 'Range: bytes=99999999999999999999999-\r\n'), expect: [200, 416] },
+  { name: 'unknown Expect', request: get('/a.txt', 'Expect: bogus\r\n'), expect: [417] },
+
   // Limits (INTERFACE.md §3): LimitRequestLine 8190 → 414, LimitRequestFieldSize 8190 → 431.
   { name: '10 KB URL', request: get(`/${'a'.repeat(10 * 1024)}`), expect: [414] },
   { name: '100 KB URL', request: get(`/${'%2e'.repeat(34 * 1024)}`), expect: [414] },

@@ -66,6 +66,18 @@ export class ServeUnderTest {
     return m ? Number(m[1]) * 1024 : 0;
   }
 
+  /**
+   * CPU time the process has used, in ms (utime + stime of /proc/PID/stat, in clock ticks of
+   * 10 ms on Linux). Unlike wall-clock latency it does not grow when the machine is busy with
+   * other work, so it bounds the cost of a request on a shared CI machine.
+   */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
   /** Every pino line logged so far, parsed (non-JSON lines skipped). */
   events(): Array<Record<string, unknown>> {
     const out: Array<Record<string, unknown>> = [];
