@@ -5,7 +5,7 @@
  * buffer the file (RSS stays under 150 MB and far below the bytes they asked for), and throughout,
  * ordinary clients are served with bounded latency. Afterwards the descriptors return to the start.
  */
-import { after, test } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -42,7 +42,7 @@ const NORMAL_P99_BOUND_MS = 1500;
  * The legacy host behind the gateway: it reads a request body to the end before it answers, so an
  * upload that trickles in holds the gateway's request open until the request timeout cuts it.
  */
-async function startUploadBackend(t: import('node:test').TestContext): Promise<number> {
+async function startUploadBackend(t: TestContext): Promise<number> {
   const server: Server = createServer((req, res) => {
     let bytes = 0;
     req.on('data', (d: Buffer) => (bytes += d.length));

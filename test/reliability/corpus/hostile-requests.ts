@@ -2,6 +2,8 @@
  * The hostile-request corpus: traversal, smuggling and malformed-protocol attempts, each named, each
  * with the statuses Apache 2.4 (HttpProtocolOptions Strict, its default since 2.4.25) would answer
  * and INTERFACE.md §3/§6 allow. `closed` means the connection may be dropped without an answer.
+ * Each expectation was checked against a real Apache 2.4 (Debian's build) serving the same files;
+ * where smoothgate answers differently on purpose, the case allows both and says why.
  *
  * Why these answers (Apache 2.4 server/protocol.c, server/util.c, RFC 9112):
  * - a target that climbs above `/` after `.`/`..` removal: 400 (ap_getparents + "Invalid URI");
@@ -10,13 +12,15 @@
  * - overlong UTF-8 (`%c0%ae`) is not a dot to Apache: a missing file, 404 (or 403 where the bytes
  *   land in a denied scope);
  * - a raw backslash is an ordinary byte on Unix: 404;
- * - duplicate or invalid Content-Length, CL with TE, a Transfer-Encoding whose last coding is not
- *   chunked, a bad chunk size, obs-fold, CR/LF/NUL inside a field, a field name with a space,
- *   no Host on HTTP/1.1: 400 (RFC 9112 §6.1, §6.3, §5.1, §5.2, §3.2);
+ * - duplicate or invalid Content-Length, a Transfer-Encoding whose last coding is not chunked, a
+ *   bad chunk size, CR/LF/NUL inside a field, a field name with a space, no Host on HTTP/1.1: 400
+ *   (RFC 9112 §6.1, §6.3, §5.1, §3.2); CL with TE and obs-fold Apache accepts, Node's parser
+ *   rejects (400) — both allowed, as long as one response comes back;
  * - LimitRequestLine → 414; a field over LimitRequestFieldSize → 431 (our documented divergence,
  *   Apache says 400);
- * - an unknown method on a file: 405 or 501; a method with non-token bytes: 400;
- * - HTTP/0.9 and the HTTP/2 preface on an h1 port: 400/505 or a closed connection — never a body.
+ * - an unknown method token: 501 (AH00135); a method with non-token bytes: 400;
+ * - HTTP/0.9 and the HTTP/2 preface on an h1 port: 400, 408 at the header timeout, or a closed
+ *   connection — never a body.
  */
 export type Expected = number | 'closed';
 
