@@ -1,10 +1,14 @@
 /**
- * `smoothgate check [--httpd-conf PATH] [-D NAME]… [--no-htaccess] [--json]` (INTERFACE.md §2):
- * `apachectl configtest` ("Syntax OK" or the errors with file:line) plus the migration report.
- * Exit 0 when everything loads and nothing fails closed, 1 on any error, 2 on usage errors.
- * The lead wires `--config` (smoothgate.yaml's httpdConf/defines/envvars) into `CheckOptions`.
+ * `smoothgate check [--config PATH] [--httpd-conf PATH] [-D NAME]… [--no-htaccess] [--json]`
+ * (INTERFACE.md §2): `apachectl configtest` ("Syntax OK" or the errors with file:line) plus the
+ * migration report. Exit 0 when everything loads and nothing fails closed, 1 on any error, 2 on
+ * usage errors. Like every command it reads smoothgate.yaml (`--config PATH`, else
+ * `./smoothgate.yaml` when present) for httpdConf, defines and envvars; flags win over the file.
  */
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { loadConfigReport } from '../config';
+import { loadSmoothgateYaml } from '../config/smoothgate-yaml';
 import { lintConfiguration } from '../rewrite/lint-config';
 import { buildReport, type CheckReport, type RewriteLinter } from './check-report';
 import { walkHtaccess } from './htaccess-walk';
@@ -33,7 +37,8 @@ export const DEFAULT_CHECK_DEPS: CheckDeps = {
 
 export function parseCheckArgs(argv: readonly string[]): CheckOptions {
   let httpdConf: string | undefined;
-  let envvars: string = 'auto';
+  let configPath: string | undefined;
+  let envvars: string | undefined;
   const defines: string[] = [];
   let htaccess = true;
   let json = false;
@@ -44,7 +49,9 @@ export function parseCheckArgs(argv: readonly string[]): CheckOptions {
       if (v === undefined) throw usageError(`check: ${arg} needs a value`);
       return v;
     };
-    if (arg === '--httpd-conf') httpdConf = value();
+    if (arg === '--config') configPath = value();
+    else if (arg.startsWith('--config=')) configPath = arg.slice('--config='.length);
+    else if (arg === '--httpd-conf') httpdConf = value();
     else if (arg.startsWith('--httpd-conf=')) httpdConf = arg.slice('--httpd-conf='.length);
     else if (arg === '-D') defines.push(value());
     else if (arg.startsWith('-D') && arg.length > 2) defines.push(arg.slice(2));
@@ -53,8 +60,11 @@ export function parseCheckArgs(argv: readonly string[]): CheckOptions {
     else if (arg === '--json') json = true;
     else throw usageError(`check: unknown option '${arg}'`);
   }
-  if (httpdConf === undefined) throw usageError('check: --httpd-conf PATH is required (the Apache configuration to load)');
-  return { httpdConf, defines, envvars, htaccess, json };
+  const yamlPath = configPath ?? (existsSync('smoothgate.yaml') ? 'smoothgate.yaml' : null);
+  const yaml = yamlPath === null ? null : loadSmoothgateYaml(resolvePath(yamlPath));
+  httpdConf ??= yaml?.httpdConf ?? undefined;
+  if (httpdConf === undefined) throw usageError('check: --httpd-conf PATH is required (or httpdConf in --config)');
+  return { httpdConf, defines: [...(yaml?.defines ?? []), ...defines], envvars: envvars ?? yaml?.envvars ?? 'auto', htaccess, json };
 }
 
 export function runCheck(options: CheckOptions, deps: CheckDeps): CheckReport {

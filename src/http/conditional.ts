@@ -36,7 +36,12 @@ function seconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-export function evaluateConditions(method: string, headers: Readonly<Record<string, HeaderValue>>, validators: Validators): ConditionOutcome {
+/**
+ * `nowMs` is the server's clock at the request: an If-Modified-Since later than it is no valid
+ * validator (RFC 7232 §3.3 "a date which is later than the server's current time is invalid";
+ * Apache's ap_condition_if_modified_since requires `ims <= r->request_time`), so it never earns a 304.
+ */
+export function evaluateConditions(method: string, headers: Readonly<Record<string, HeaderValue>>, validators: Validators, nowMs: number): ConditionOutcome {
   const ifMatch = headerText(headers['if-match']);
   if (ifMatch !== undefined) {
     // Strong comparison (§8.8.3.2): a weak tag never matches.
@@ -56,7 +61,8 @@ export function evaluateConditions(method: string, headers: Readonly<Record<stri
     if (matched) return readOnly ? 'not-modified' : 'precondition-failed';
   } else if (readOnly) {
     const since = parseHttpDate(headerText(headers['if-modified-since']));
-    if (since !== null && validators.lastModified && seconds(validators.lastModified) <= since) return 'not-modified';
+    const sinceIsPast = since !== null && since <= Math.floor(nowMs / 1000);
+    if (sinceIsPast && validators.lastModified && seconds(validators.lastModified) <= since) return 'not-modified';
   }
   return 'proceed';
 }

@@ -330,7 +330,7 @@ export async function sendStreamResponse(request: IncomingMessage, res: ServerRe
   const validators = { etag: response.etag, lastModified: response.lastModified };
   const method = request.method ?? 'GET';
   const requestHeaders = request.headers;
-  const outcome = evaluateConditions(method, requestHeaders, validators);
+  const outcome = evaluateConditions(method, requestHeaders, validators, Date.now());
   if (outcome === 'precondition-failed') {
     sendError(request, res, 412);
     return;

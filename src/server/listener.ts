@@ -63,6 +63,7 @@ export class Listener {
     this.http.maxHeadersCount = limits.headerFields + 1;
     this.http.on('request', hooks.onRequest);
     this.http.on('upgrade', hooks.onUpgrade);
+    this.http.on('connect', (req: IncomingMessage, socket: Duplex) => this.refuseConnect(req, socket));
     this.http.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => this.clientError(err, socket));
     if (tls) {
       this.http.on('tlsClientError', (err: Error) => this.logger.debug({ err: err.message }, 'TLS handshake failed'));
@@ -142,6 +143,19 @@ export class Listener {
     });
     this.http.emit('connection', socket);
     socket.resume();
+  }
+
+  /**
+   * CONNECT (RFC 9110 §9.3.6) asks for a tunnel; we are no forward proxy. Without a 'connect'
+   * listener Node drops the socket without a word; Apache without mod_proxy_connect answers
+   * 405 with Allow (RFC 9110 §15.5.6), and so do we, then close.
+   */
+  private refuseConnect(req: IncomingMessage, socket: Duplex): void {
+    this.metrics.requests.inc({ handler: 'invalid', status: '405' });
+    this.logger.warn({ method: req.method, uri: req.url, status: 405 }, 'CONNECT refused: not a forward proxy');
+    socket.on('error', () => socket.destroy());
+    socket.end(rawErrorResponse(405, 'CONNECT', [['Allow', 'GET, HEAD']]));
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   private clientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {

@@ -45,6 +45,10 @@ export function checkRequestHead(req: IncomingMessage, limits: LimitSettings): S
       return new SgError('SG_ERR_SERVER_HEADER_FIELD', { bytes: fieldBytes, limit: limits.headerFieldBytes });
     }
   }
+  const merged = longestMergedValue(raw);
+  if (merged > limits.headerFieldBytes) {
+    return new SgError('SG_ERR_SERVER_HEADER_FIELD', { bytes: merged, limit: limits.headerFieldBytes });
+  }
   if (limits.bodyBytes > 0) {
     const length = Number(req.headers['content-length'] ?? '0');
     if (Number.isFinite(length) && length > limits.bodyBytes) {
@@ -55,9 +59,29 @@ export function checkRequestHead(req: IncomingMessage, limits: LimitSettings): S
 }
 
 /**
+ * Apache merges repeated fields into one value joined by ", " (apr_table_compress) and then checks
+ * each value against LimitRequestFieldSize (server/protocol.c table_do_fn_check_lengths, AH00560
+ * "Request header exceeds LimitRequestFieldSize after merging"): many small Cookie lines can add up
+ * to one field over the limit. Returns the longest merged value, in bytes, of a repeated field.
+ */
+function longestMergedValue(raw: readonly string[]): number {
+  const byName = new Map<string, { count: number; bytes: number }>();
+  let longest = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const seen = byName.get(name) ?? { count: 0, bytes: 0 };
+    seen.bytes += raw[i + 1]!.length + (seen.count > 0 ? 2 : 0);
+    seen.count++;
+    byName.set(name, seen);
+    if (seen.count > 1 && seen.bytes > longest) longest = seen.bytes;
+  }
+  return longest;
+}
+
+/**
  * The status for an error Node's parser raised before a request existed ('clientError'):
  * a head over `maxHeaderSize` is 414 when its first line alone breaks LimitRequestLine, else 431;
- * a slow head is 408 (mod_reqtimeout's answer); anything else malformed is 400.
+ * a slow head is 408 (mod_reqtimeout's answer); an unknown method is 501; anything else malformed is 400.
  */
 export function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, limits: LimitSettings): number {
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
@@ -71,5 +95,18 @@ export function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buf
     return 431;
   }
   if (err.code === 'HPE_URI_TOO_LONG') return 414;
+  if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket && unknownMethodLine(err.rawPacket)) return 501;
   return 400;
+}
+
+/**
+ * Node's parser knows a fixed list of methods and rejects any other as malformed. A well-formed
+ * request line whose method is merely unknown (`FOO`, `get`) is 501 Not Implemented (RFC 9110 §9.1;
+ * Apache's "Invalid method in request" AH00135 answers 501); a method with bytes outside `token`
+ * (RFC 9110 §5.6.2) or a broken line stays 400.
+ */
+function unknownMethodLine(packet: Buffer): boolean {
+  const eol = packet.indexOf('\r\n');
+  if (eol < 0) return false;
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ [^ \x00-\x1f\x7f]+ HTTP\/1\.[01]$/.test(packet.subarray(0, eol).toString('latin1'));
 }

@@ -31,11 +31,12 @@ export function sendErrorPage(
 }
 
 /** The same page written straight to a socket, for errors Node's parser raised before a request existed. */
-export function rawErrorResponse(status: number, method = 'GET'): Buffer {
+export function rawErrorResponse(status: number, method = 'GET', extraHeaders: ExtraHeaders = []): Buffer {
   const body = errorPageBody(status, { method });
   const head =
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n` +
     `Date: ${new Date().toUTCString()}\r\n` +
+    extraHeaders.map(([name, value]) => `${name}: ${value}\r\n`).join('') +
     `Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n` +
     'Connection: close\r\n' +
     `Content-Type: ${ERROR_CONTENT_TYPE}\r\n\r\n`;

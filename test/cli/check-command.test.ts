@@ -91,3 +91,19 @@ test('usage errors', async () => {
     await assert.rejects(run(argv, capture().deps), (err: unknown) => isSgError(err) && err.code === 'SG_ERR_CLI_USAGE');
   }
 });
+
+test('--config: check reads httpdConf from smoothgate.yaml like every command (INTERFACE.md §2)', async () => {
+  const t = tempConf('', { 'htdocs/.htaccess': 'FooBarBaz on\n' });
+  try {
+    t.write('httpd.conf', SITE(t.root));
+    // A relative httpdConf is relative to the YAML file's folder (INTERFACE.md §3).
+    t.write('smoothgate.yaml', 'httpdConf: httpd.conf\nenvvars: none\n');
+    const c = capture();
+    const code = await run(['--config', `${t.root}/smoothgate.yaml`, '--json'], c.deps);
+    const report = JSON.parse(c.out()) as CheckReport;
+    assert.equal(code, 1);
+    assert.ok(report.errors.some((e) => e.file === `${t.root}/htdocs/.htaccess` && e.line === 1), JSON.stringify(report.errors));
+  } finally {
+    t.cleanup();
+  }
+});

@@ -42,6 +42,21 @@ test('header field too long or too many fields → 431', async (t) => {
   assert.equal(statusOf(await rawExchange(gw.port, `GET / HTTP/1.1\r\nHost: x\r\n${huge}\r\n\r\n`)), 431);
 });
 
+test('repeated header fields whose merged value exceeds LimitRequestFieldSize → 431 (Apache AH00560)', async (t) => {
+  const gw = await startGateway(t, { decide: ok });
+  const cookies = (n: number, each: number): string => Array.from({ length: n }, (_, i) => `Cookie: c${i}=${'x'.repeat(each)}`).join('\r\n');
+  // Each line fits; joined with ", " the value is over 8190 bytes, as Apache measures after merging.
+  assert.equal(statusOf(await rawExchange(gw.port, `GET / HTTP/1.1\r\nHost: x\r\n${cookies(2, 5000)}\r\nConnection: close\r\n\r\n`)), 431);
+  assert.equal(statusOf(await rawExchange(gw.port, `GET / HTTP/1.1\r\nHost: x\r\n${cookies(20, 300)}\r\nConnection: close\r\n\r\n`)), 404, 'merged under the limit');
+});
+
+test('CONNECT is answered 405 with Allow instead of a dropped connection', async (t) => {
+  const gw = await startGateway(t, { decide: ok });
+  const answer = await rawExchange(gw.port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+  assert.equal(statusOf(answer), 405);
+  assert.match(answer, /\r\nAllow: GET, HEAD\r\n/);
+});
+
 test('body over limits.bodyBytes → 413, by Content-Length up front and by counting a chunked upload', async (t) => {
   let backendBytes = 0;
   const backend = createServer((req, res) => {

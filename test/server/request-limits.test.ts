@@ -19,3 +19,13 @@ test('parser errors map to 414 / 431 / 408 / 400', () => {
   assert.equal(clientErrorStatus(Object.assign(new Error('b'), { code: 'HPE_INVALID_METHOD' }), limits), 400);
   assert.ok(nodeMaxHeaderSize(limits) > 8190 * 100, "Node's buffer holds every head Apache accepts");
 });
+
+test('an unknown but well-formed method is 501 Not Implemented (RFC 9110 §9.1, Apache AH00135), a malformed one 400', () => {
+  const invalid = (line: string): NodeJS.ErrnoException & { rawPacket?: Buffer } =>
+    Object.assign(new Error('method'), { code: 'HPE_INVALID_METHOD', rawPacket: Buffer.from(`${line}\r\nHost: x\r\n\r\n`, 'latin1') });
+  assert.equal(clientErrorStatus(invalid('FOO /a.txt HTTP/1.1'), limits), 501);
+  assert.equal(clientErrorStatus(invalid('get /a.txt HTTP/1.1'), limits), 501);
+  assert.equal(clientErrorStatus(invalid('G@T /a.txt HTTP/1.1'), limits), 400);
+  assert.equal(clientErrorStatus(invalid('FOO /a b HTTP/1.1'), limits), 400);
+  assert.equal(clientErrorStatus(invalid('\x16\x03\x01garbage'), limits), 400);
+});

@@ -16,8 +16,8 @@ export interface ServeOptions {
   /** Arguments after `serve` (e.g. `--config`, `--httpd-conf`, `--backend`); listen/metrics are added. */
   readonly args: readonly string[];
   readonly cwd?: string;
-  /** `--log-level` (default info: every rejected request's reason is logged at info or above). */
-  readonly logLevel?: string;
+  /** `--log-level`: info (the default) or lower — readiness is the `listening on` line, logged at info; every rejected request's reason is logged at info or above. */
+  readonly logLevel?: 'trace' | 'debug' | 'info';
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -64,6 +64,18 @@ export class ServeUnderTest {
   rssBytes(): number {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
+  }
+
+  /**
+   * CPU time the process has used, in ms (utime + stime of /proc/PID/stat, in clock ticks of
+   * 10 ms on Linux). Unlike wall-clock latency it does not grow when the machine is busy with
+   * other work, so it bounds the cost of a request on a shared CI machine.
+   */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   }
 
   /** Every pino line logged so far, parsed (non-JSON lines skipped). */
