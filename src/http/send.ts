@@ -25,9 +25,12 @@ const MAX_CHUNK_BYTES = 1024 * 1024;
 const FAST_WRITE_MS = 20;
 /**
  * Bytes above MIN_CHUNK_BYTES that all responses' read buffers may hold together: fast clients get
- * large reads, while 100 slow clients cannot make the process hold 100 × MAX_CHUNK_BYTES.
+ * large reads, while 100 slow clients cannot make the process hold 100 × MAX_CHUNK_BYTES. 16 MiB
+ * (16 clients at the largest read): every new client starts "fast" while the kernel's socket buffer
+ * fills, and with 32 MiB the reliability suite's 100 slow consumers peaked at 136–145 MB RSS
+ * against the 150 MB of INTERFACE §12; with 16 MiB at 110–122 MB.
  */
-const LARGE_BUFFER_BUDGET_BYTES = 32 * 1024 * 1024;
+const LARGE_BUFFER_BUDGET_BYTES = 16 * 1024 * 1024;
 let largeBufferBytesInUse = 0;
 
 export interface SendLogger {
