@@ -35,7 +35,8 @@ export interface ExchangeOutput {
 export class ProxyExchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
-  private headSent = false;
+  /** The backend's status and fields were copied onto `res` (not necessarily written yet). */
+  private backendHeadCopied = false;
   private clientGone = false;
   private readonly onDrain = (): void => this.controller?.resume();
   private readonly onClose = (): void => this.clientClosed();
@@ -61,7 +62,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     res.statusCode = statusCode;
     copyResponseHeaders(res, headers, output.reverseRules, output.clientOrigin);
     output.applyResponseHeaders(res, output.responseHeaders);
-    this.headSent = true;
+    this.backendHeadCopied = true;
     // undici hands head, body and end of a small answer over in one parser run: corked, they
     // leave in one writev instead of two or three.
     res.cork();
@@ -81,11 +82,20 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.fail(err);
   }
 
-  /** A dispatch that threw synchronously (invalid options). */
+  /** The exchange failed: undici's error channel, or a dispatch that threw synchronously. */
   fail(err: unknown): void {
     const cause = this.clientGone ? new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url: this.url }, { cause: err }) : err;
     const { error, reason } = translateProxyError(cause, this.url);
-    this.settle({ error, reason, beforeHeaders: !this.headSent && !this.res.headersSent });
+    // undici reports the backend's head before it parses the body, so a body broken at its first
+    // byte (a bad first chunk-size, RFC 9112 §7.1) fails after onResponseStart but before anything
+    // was written to the client. The head is still ours to choose then: drop what was copied from
+    // the backend (its ETag or Content-Encoding must not describe our 502 page) and let the caller
+    // answer 502/504 rather than cut a connection that has carried nothing.
+    const beforeHeaders = !this.res.headersSent;
+    if (beforeHeaders && this.backendHeadCopied) {
+      for (const name of this.res.getHeaderNames()) this.res.removeHeader(name);
+    }
+    this.settle({ error, reason, beforeHeaders });
   }
 
   /**
