@@ -22,6 +22,8 @@ export interface ProxyFailure {
   readonly reason: BackendErrorReason;
   /** False when the response head had already gone out: the connection must be cut instead. */
   readonly beforeHeaders: boolean;
+  /** The backend sent no response head at all (what makes a retry of an idempotent request safe). */
+  readonly beforeBackendAnswer: boolean;
 }
 
 export interface ExchangeOutput {
@@ -95,7 +97,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (beforeHeaders && this.backendHeadCopied) {
       for (const name of this.res.getHeaderNames()) this.res.removeHeader(name);
     }
-    this.settle({ error, reason, beforeHeaders });
+    this.settle({ error, reason, beforeHeaders, beforeBackendAnswer: !this.backendHeadCopied });
   }
 
   /**

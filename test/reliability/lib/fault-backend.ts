@@ -1,8 +1,8 @@
 /**
  * A legacy backend that misbehaves on cue, written on node:net so it can break HTTP in ways a real
  * HTTP server never would (issue 6 "Faults": refuses, resets mid-body, stalls, returns garbage).
- * The request path names the fault: `/ok…` is a well-formed keep-alive answer (the healthy route),
- * `/fault/<name>` one of FAULTS. Everything it opens is closed by `close()`.
+ * The request path names the fault: `/ok…` is a well-formed keep-alive answer (the healthy route;
+ * after `/ok/closing` the next request on that connection is dropped, as when it races a quiet close), `/fault/<name>` one of FAULTS. Everything it opens is closed by `close()`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 
@@ -34,7 +34,7 @@ export interface FaultBackend {
 }
 
 function healthyAnswer(path: string): Buffer {
-  const head = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${HEALTHY_BODY.length + path.length + 1}\r\nKeep-Alive: timeout=2\r\n\r\n`;
+  const head = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${HEALTHY_BODY.length + path.length + 1}\r\nKeep-Alive: timeout=5\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(`${path}\n`), HEALTHY_BODY]);
 }
 
@@ -97,6 +97,7 @@ export async function startFaultBackend(): Promise<FaultBackend> {
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     let buffered = Buffer.alloc(0);
+    let closing = false;
     socket.on('data', (data: Buffer) => {
       buffered = Buffer.concat([buffered, data]);
       // Keep-alive: answer every complete request head in turn (GETs without bodies).
@@ -110,7 +111,16 @@ export async function startFaultBackend(): Promise<FaultBackend> {
           actOut(fault, socket);
           return;
         }
+        if (closing) {
+          // The close "won the race": the request arrived on a connection the backend had
+          // already given up, and it is dropped without a byte.
+          socket.destroy();
+          return;
+        }
         socket.write(healthyAnswer(path));
+        // A healthy backend that closes idle keep-alive connections without saying so (no
+        // `Connection: close`); whatever the gateway sends next on this connection is lost.
+        if (path.startsWith('/ok/closing')) closing = true;
       }
     });
   });
