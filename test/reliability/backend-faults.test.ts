@@ -40,6 +40,10 @@ const CASES: readonly FaultCase[] = [
   { name: 'refused', path: '/refused/page', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_CONNECT$/ },
   { name: 'reset-at-once', path: '/fault/reset-at-once', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_RESET$/ },
   { name: 'reset-mid-body', path: '/fault/reset-mid-body', outcome: 'cut', code: /^SG_ERR_PROXY_(RESET|PROTOCOL)$/ },
+  // Nothing of the body was relayed, so the head is still ours: 502 (as nginx's "upstream
+  // prematurely closed connection").
+  { name: 'close-after-headers', path: '/fault/close-after-headers', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_(RESET|PROTOCOL)$/ },
+  { name: 'close-mid-body', path: '/fault/close-mid-body', outcome: 'cut', code: /^SG_ERR_PROXY_(RESET|PROTOCOL)$/ },
   { name: 'stall-before-headers', path: '/fault/stall-before-headers', outcome: 'gateway-timeout', code: /^SG_ERR_PROXY_TIMEOUT$/ },
   { name: 'stall-mid-body', path: '/fault/stall-mid-body', outcome: 'cut', code: /^SG_ERR_PROXY_TIMEOUT$/ },
   { name: 'garbage', path: '/fault/garbage', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },

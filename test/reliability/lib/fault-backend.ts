@@ -14,6 +14,8 @@ const PROMISED_BYTES = 1024 * 1024;
 export const FAULTS = [
   'reset-at-once',
   'reset-mid-body',
+  'close-after-headers',
+  'close-mid-body',
   'stall-before-headers',
   'stall-mid-body',
   'garbage',
@@ -49,6 +51,15 @@ function actOut(fault: FaultName, socket: Socket): void {
     case 'reset-mid-body':
       socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${PROMISED_BYTES}\r\n\r\n`);
       socket.write(partial, () => setTimeout(() => socket.resetAndDestroy(), 50));
+      return;
+    case 'close-after-headers':
+      // A complete head promising a body, then a clean close (FIN) before any body byte.
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${PROMISED_BYTES}\r\n\r\n`, () => setTimeout(() => socket.end(), 50));
+      return;
+    case 'close-mid-body':
+      // Part of the promised body, then a clean close: shorter than Content-Length (RFC 9112 §6.3).
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${PROMISED_BYTES}\r\n\r\n`);
+      socket.write(partial, () => setTimeout(() => socket.end(), 50));
       return;
     case 'stall-before-headers':
       // Never answers: the gateway's headersTimeout must end it (→ 504).
