@@ -48,6 +48,8 @@ const CASES: readonly FaultCase[] = [
   { name: 'stall-mid-body', path: '/fault/stall-mid-body', outcome: 'cut', code: /^SG_ERR_PROXY_TIMEOUT$/ },
   { name: 'garbage', path: '/fault/garbage', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },
   { name: 'invalid-status-line', path: '/fault/invalid-status-line', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },
+  { name: 'content-length-and-chunked', path: '/fault/content-length-and-chunked', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },
+  { name: 'conflicting-content-lengths', path: '/fault/conflicting-content-lengths', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },
   { name: 'huge-headers', path: '/fault/huge-headers', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },
   // Broken before a body byte was relayed: nothing went out yet, so a 502 is still possible.
   { name: 'bad-chunked', path: '/fault/bad-chunked', outcome: 'bad-gateway', code: /^SG_ERR_PROXY_PROTOCOL$/ },

@@ -20,6 +20,8 @@ export const FAULTS = [
   'stall-mid-body',
   'garbage',
   'invalid-status-line',
+  'content-length-and-chunked',
+  'conflicting-content-lengths',
   'huge-headers',
   'bad-chunked',
   'bad-chunked-after-data',
@@ -74,6 +76,15 @@ function actOut(fault: FaultName, socket: Socket): void {
       return;
     case 'invalid-status-line':
       socket.end('HTTP/1.1 2x0 Maybe\r\nContent-Length: 2\r\n\r\nok');
+      return;
+    case 'content-length-and-chunked':
+      // Both framings at once, the response-smuggling shape (RFC 9112 §6.1: a sender MUST NOT;
+      // §6.3: a recipient treats it as an error or lets chunked win — a proxy must not relay both).
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n');
+      return;
+    case 'conflicting-content-lengths':
+      // RFC 9112 §6.3 item 5: differing Content-Length values are an unrecoverable error.
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok!');
       return;
     case 'huge-headers':
       // 64 KiB of header fields: past any HTTP parser's head limit (undici/llhttp default 16 KiB).
