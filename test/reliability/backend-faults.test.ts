@@ -153,6 +153,16 @@ test('backend faults: 502/504 or a cut connection, reason logged, other routes s
     }
   }
 
+  // A request the backend never answered is retried once on a fresh connection (RFC 9112 §9.3.1,
+  // src/proxy/backend-proxy.ts), never more; one the backend began to answer is never retried.
+  for (const c of CASES.filter((x) => x.name !== 'refused')) {
+    const limit = c.name === 'reset-at-once' ? 2 : 1;
+    for (let i = 0; i < COPIES; i++) {
+      const times = backend.seen.get(`${c.path}?copy=${i}`) ?? 0;
+      if (times < 1 || times > limit) problems.push(`${c.path}?copy=${i} reached the backend ${times} times (expected 1…${limit})`);
+    }
+  }
+
   serve.assertAlive('after every fault');
   tally.p99Ms = Math.round(percentile(traffic.latenciesMs, 99));
   tally.notes.push(`healthy routes served ${traffic.served} requests during the faults, ${traffic.failures.length} failed`);

@@ -2,7 +2,8 @@
  * A legacy backend that misbehaves on cue, written on node:net so it can break HTTP in ways a real
  * HTTP server never would (issue 6 "Faults": refuses, resets mid-body, stalls, returns garbage).
  * The request path names the fault: `/ok…` is a well-formed keep-alive answer (the healthy route;
- * after `/ok/closing` the next request on that connection is dropped, as when it races a quiet close), `/fault/<name>` one of FAULTS. Everything it opens is closed by `close()`.
+ * after `/ok/closing…` the next request on that connection is dropped, as when it races a quiet
+ * close), `/fault/<name>` one of FAULTS. Everything it opens is closed by `close()`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 
