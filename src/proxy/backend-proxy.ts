@@ -6,12 +6,12 @@
  * backend request (its connection is discarded, not returned to the pool half-read).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Agent } from 'undici';
+import { Agent, Client } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { HeaderList } from '../routing/decision';
 import { BodyLimit } from './body-limit';
 import { forwardRequestHeaders, type ForwardingFacts } from './forward-headers';
-import { ProxyExchange, type ProxyFailure, type ProxyOverride } from './proxy-exchange';
+import { ProxyExchange, type ExchangeOutput, type ProxyFailure, type ProxyOverride } from './proxy-exchange';
 import type { ReverseRule } from './location-rewrite';
 
 export interface ProxySettings {
@@ -79,6 +79,20 @@ export function requestHasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
+/**
+ * A pooled keep-alive connection the backend closes while idle can carry our next request just as
+ * the close arrives: the request fails with a reset and no answer, though the backend is healthy.
+ * RFC 9112 §9.3.1 lets a client retry then when the method is idempotent (RFC 9110 §9.2.2); a
+ * proxy must not retry others. We retry once, on a new connection, only body-less safe methods,
+ * only when the backend sent nothing back — a backend that resets every request still gets its 502
+ * after the second try.
+ */
+const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function isStaleConnection(failure: ProxyFailure): boolean {
+  return failure.reason === 'reset' && failure.beforeBackendAnswer && failure.beforeHeaders;
+}
+
 export class BackendProxy {
   private readonly agent: Agent;
   /** `host:port` of each origin (URL parsing per request is measurable). */
@@ -131,30 +145,58 @@ export class BackendProxy {
     if (ctx.sendBody !== false && requestHasBody(req)) {
       body = this.settings.bodyLimitBytes > 0 && req.headers['content-length'] === undefined ? req.pipe(new BodyLimit(this.settings.bodyLimitBytes)) : req;
     }
+    const output: ExchangeOutput = {
+      responseHeaders: ctx.responseHeaders,
+      reverseRules: ctx.reverseRules,
+      clientOrigin: ctx.clientOrigin,
+      applyResponseHeaders,
+      ...(ctx.statusInsteadOf200 !== undefined ? { statusInsteadOf200: ctx.statusInsteadOf200 } : {}),
+      ...(ctx.statusInsteadOfAny !== undefined ? { statusInsteadOfAny: ctx.statusInsteadOfAny } : {}),
+      ...(ctx.errorOverride !== undefined ? { overrides: overridePredicate(ctx.errorOverride) } : {}),
+    };
+    const retryable = body === null && RETRYABLE_METHODS.has(ctx.method);
+    const options: Dispatcher.DispatchOptions = { origin: target.origin, path: target.path, method: ctx.method as Dispatcher.HttpMethod, headers: flatHeaders, body };
     return new Promise((resolve) => {
-      const exchange = new ProxyExchange(
-        url,
-        res,
-        {
-          responseHeaders: ctx.responseHeaders,
-          reverseRules: ctx.reverseRules,
-          clientOrigin: ctx.clientOrigin,
-          applyResponseHeaders,
-          ...(ctx.statusInsteadOf200 !== undefined ? { statusInsteadOf200: ctx.statusInsteadOf200 } : {}),
-          ...(ctx.statusInsteadOfAny !== undefined ? { statusInsteadOfAny: ctx.statusInsteadOfAny } : {}),
-          ...(ctx.errorOverride !== undefined ? { overrides: overridePredicate(ctx.errorOverride) } : {}),
-        },
-        resolve,
-      );
+      const first = new ProxyExchange(url, res, output, (outcome) => {
+        if (outcome && 'reason' in outcome && retryable && isStaleConnection(outcome) && !res.destroyed) this.retryOnFreshConnection(options, url, res, output, resolve);
+        else resolve(outcome);
+      });
       try {
-        this.agent.dispatch(
-          { origin: target.origin, path: target.path, method: ctx.method as Dispatcher.HttpMethod, headers: flatHeaders, body },
-          exchange,
-        );
+        this.agent.dispatch(options, first);
       } catch (err) {
-        exchange.fail(err);
+        first.fail(err);
       }
     });
+  }
+
+  /**
+   * The one retry of a request that met a stale pooled connection goes out on a connection of its
+   * own: the pool may hold more connections the backend has already closed (several were idle
+   * together), and the retry must not draw another of them.
+   */
+  private retryOnFreshConnection(
+    options: Dispatcher.DispatchOptions,
+    url: string,
+    res: ServerResponse,
+    output: ExchangeOutput,
+    resolve: (outcome: ProxyFailure | ProxyOverride | null) => void,
+  ): void {
+    const client = new Client(options.origin!, {
+      connect: { timeout: this.settings.connectTimeoutMs },
+      headersTimeout: this.settings.headersTimeoutMs,
+      bodyTimeout: this.settings.bodyTimeoutMs,
+    });
+    const retry = new ProxyExchange(url, res, output, (failure) => {
+      // Done with it either way: its socket must not outlive the exchange (close lets undici
+      // finish the request it is completing; a failed one is torn down).
+      void (failure ? client.destroy() : client.close()).catch(() => undefined);
+      resolve(failure);
+    });
+    try {
+      client.dispatch(options, retry);
+    } catch (err) {
+      retry.fail(err);
+    }
   }
 
   private hostOf(origin: string): string {

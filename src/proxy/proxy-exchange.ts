@@ -22,6 +22,8 @@ export interface ProxyFailure {
   readonly reason: BackendErrorReason;
   /** False when the response head had already gone out: the connection must be cut instead. */
   readonly beforeHeaders: boolean;
+  /** The backend sent no response head at all (what makes a retry of an idempotent request safe). */
+  readonly beforeBackendAnswer: boolean;
 }
 
 /** ProxyErrorOverride took the backend's error status: the gateway answers it itself (ap_die). */
@@ -46,7 +48,8 @@ export interface ExchangeOutput {
 export class ProxyExchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
-  private headSent = false;
+  /** The backend's status and fields were copied onto `res` (not necessarily written yet). */
+  private backendHeadCopied = false;
   private clientGone = false;
   /** The backend's status under ProxyErrorOverride: its body is read and dropped. */
   private overridden: number | null = null;
@@ -79,7 +82,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     res.statusCode = output.statusInsteadOfAny ?? (statusCode === 200 && output.statusInsteadOf200 !== undefined ? output.statusInsteadOf200 : statusCode);
     copyResponseHeaders(res, headers, output.reverseRules, output.clientOrigin);
     output.applyResponseHeaders(res, output.responseHeaders);
-    this.headSent = true;
+    this.backendHeadCopied = true;
     // undici hands head, body and end of a small answer over in one parser run: corked, they
     // leave in one writev instead of two or three.
     res.cork();
@@ -104,11 +107,20 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.fail(err);
   }
 
-  /** A dispatch that threw synchronously (invalid options). */
+  /** The exchange failed: undici's error channel, or a dispatch that threw synchronously. */
   fail(err: unknown): void {
     const cause = this.clientGone ? new SgError('SG_ERR_PROXY_CLIENT_ABORTED', { url: this.url }, { cause: err }) : err;
     const { error, reason } = translateProxyError(cause, this.url);
-    this.settle({ error, reason, beforeHeaders: !this.headSent && !this.res.headersSent });
+    // undici reports the backend's head before it parses the body, so a body broken at its first
+    // byte (a bad first chunk-size, RFC 9112 §7.1) fails after onResponseStart but before anything
+    // was written to the client. The head is still ours to choose then: drop what was copied from
+    // the backend (its ETag or Content-Encoding must not describe our 502 page) and let the caller
+    // answer 502/504 rather than cut a connection that has carried nothing.
+    const beforeHeaders = !this.res.headersSent;
+    if (beforeHeaders && this.backendHeadCopied) {
+      for (const name of this.res.getHeaderNames()) this.res.removeHeader(name);
+    }
+    this.settle({ error, reason, beforeHeaders, beforeBackendAnswer: !this.backendHeadCopied });
   }
 
   /**

@@ -131,9 +131,12 @@ export async function startServeUnderTest(t: TestContext, options: ServeOptions)
     if (crashed) throw new Error(`smoothgate serve crashed during the test: ${JSON.stringify(crashed)}\n${serve.stderr().slice(-3000)}`);
   });
   serve.port = await new Promise<number>((resolve, reject) => {
+    // Bounded: `listening on` is logged at info, so a logLevel above info would otherwise wait forever.
+    const deadline = Date.now() + 30_000;
     const timer = setInterval(() => {
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(serve.stderr());
       if (m) { clearInterval(timer); resolve(Number(m[1])); }
+      else if (Date.now() > deadline) { clearInterval(timer); reject(new Error(`no 'listening on' line in 30 s (log level ${options.logLevel ?? 'info'}): ${serve.stderr().slice(-2000)}`)); }
     }, 20);
     child.once('exit', (code) => { clearInterval(timer); reject(new Error(`serve exited ${code} before listening: ${serve.stderr()}`)); });
   });
