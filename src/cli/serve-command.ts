@@ -138,10 +138,14 @@ async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, log
     reverseRules: runtime.reverseRules,
     fallbackListen: runtime.fallbackListen ?? null,
     accessLogFormat: runtime.accessLogFormat ?? null,
-    // SIGHUP: read smoothgate.yaml (and, once wired, httpd.conf) again and rebuild the routing core.
-    // Listen addresses, TLS and limits stay as started (like `apachectl graceful`, which keeps
-    // its listeners); a broken file is rejected and the old configuration keeps serving.
-    reload: async () => (await createRuntime(loadServeSettings(parsed), logger)).decide,
+    // SIGHUP: read smoothgate.yaml and httpd.conf again and rebuild the routing core and the
+    // ProxyPassReverse rules. Listen addresses, TLS, limits and `backend.*` stay as started (like
+    // `apachectl graceful`, which keeps its listeners); a broken file is rejected and the old
+    // configuration keeps serving.
+    reload: async () => {
+      const next = await createRuntime(loadServeSettings(parsed), logger);
+      return { decide: next.decide, reverseRules: next.reverseRules ?? [] };
+    },
     logger,
     version: packageVersion(),
   });

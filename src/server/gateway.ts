@@ -24,6 +24,15 @@ import { placeholderStaticSender } from './static-placeholder';
 import { TrustedProxies } from './trusted-proxies';
 import { UpgradeHandler } from './upgrade-handler';
 
+/**
+ * What a SIGHUP reload replaces: the routing core and httpd.conf's ProxyPassReverse rules (they
+ * belong to its ProxyPass lines, so they must change together, as `apachectl graceful` rereads both).
+ */
+export interface ReloadedRouting {
+  readonly decide: Decide;
+  readonly reverseRules: readonly ReverseRule[];
+}
+
 export interface GatewayOptions {
   readonly settings: SmoothgateSettings;
   readonly decide: Decide;
@@ -32,7 +41,7 @@ export interface GatewayOptions {
   /** Sends a mapped file; defaults to the placeholder until src/http's sender is wired. */
   readonly staticSender?: StaticSender;
   /** Builds the routing core anew (SIGHUP); a rejection keeps the current one serving. */
-  readonly reload?: () => Promise<Decide>;
+  readonly reload?: () => Promise<ReloadedRouting>;
   /** Extra ProxyPassReverse rules (httpd.conf), after the one for `backend.url`. */
   readonly reverseRules?: readonly ReverseRule[];
   /** `listen` when neither the YAML nor flags gave one: httpd.conf's Listen (a drop-in replacement). */
@@ -62,6 +71,10 @@ export class Gateway {
   private metricsServer: MetricsServer | null = null;
   private readonly accessSink: { write(line: string): void; flush(): void; close(): void } | null;
   private reloading: Promise<boolean> | null = null;
+  /** `backend.url`'s own reverse rule (fixed: backend settings need a restart, like Listen). */
+  private readonly backendReverseRules: readonly ReverseRule[];
+  /** Every ProxyPassReverse rule in force; httpd.conf's part is replaced on reload. */
+  private reverseRules: readonly ReverseRule[];
   private drainPromise: Promise<void> | null = null;
 
   constructor(private readonly options: GatewayOptions) {
@@ -87,10 +100,8 @@ export class Gateway {
       bodyLimitBytes: settings.limits.bodyBytes,
     });
     const backendTarget: BackendTarget | null = backend ? backendTargetOf(backend.url, backend.sendOriginalUrl) : null;
-    const reverseRules: readonly ReverseRule[] = [
-      ...(backend ? [backendReverseRule(backend.url)] : []),
-      ...(options.reverseRules ?? []),
-    ];
+    this.backendReverseRules = backend ? [backendReverseRule(backend.url)] : [];
+    this.reverseRules = [...this.backendReverseRules, ...(options.reverseRules ?? [])];
     const trustedProxies = new TrustedProxies(settings.trustedProxies);
     const pipeline = new RequestPipeline({
       decide: () => this.decide,
@@ -101,7 +112,7 @@ export class Gateway {
       serveStaticLocally: settings.serveStaticLocally,
       trustedProxies,
       limits: settings.limits,
-      reverseRules: () => reverseRules,
+      reverseRules: () => this.reverseRules,
       logger: this.logger,
       metrics: this.metrics,
       tracker: this.tracker,
@@ -182,7 +193,9 @@ export class Gateway {
     const reload = this.options.reload;
     this.reloading = (async () => {
       try {
-        this.decide = await reload();
+        const reloaded = await reload();
+        this.decide = reloaded.decide;
+        this.reverseRules = [...this.backendReverseRules, ...reloaded.reverseRules];
         this.metrics.reloads.inc({ result: 'ok' });
         this.logger.info('configuration reloaded');
         return true;

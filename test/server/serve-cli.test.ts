@@ -88,6 +88,41 @@ test('SIGHUP with a broken smoothgate.yaml keeps serving; a fixed one reloads', 
   assert.equal(await s.exit, 0);
 });
 
+test('SIGHUP replaces ProxyPassReverse with the ProxyPass it belongs to', async (t) => {
+  // The backend redirects to its own /x/next; the client must see it under the prefix in force.
+  const server = createServer((req, res) => {
+    res.writeHead(302, { Location: `http://127.0.0.1:${(server.address() as { port: number }).port}/x/next` }).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'sg-serve-'));
+  const conf = join(dir, 'httpd.conf');
+  const write = (prefix: string): void =>
+    writeFileSync(
+      conf,
+      [
+        'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+        'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
+        'LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so',
+        'ServerName localhost',
+        `DocumentRoot "${dir}"`,
+        `ProxyPass /${prefix}/ ${url}/x/`,
+        `ProxyPassReverse /${prefix}/ ${url}/x/`,
+        '',
+      ].join('\n'),
+    );
+  write('old');
+  const s = await serve(t, ['--listen', '127.0.0.1:0', '--httpd-conf', conf, '--metrics', 'off']);
+  assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/old/a`)).headers.location, `http://127.0.0.1:${s.port}/old/next`);
+  write('new');
+  s.child.kill('SIGHUP');
+  await waitFor(() => /configuration reloaded/.test(s.stderr()));
+  assert.equal((await fetchRaw(`http://127.0.0.1:${s.port}/new/a`)).headers.location, `http://127.0.0.1:${s.port}/new/next`);
+  s.child.kill('SIGTERM');
+  assert.equal(await s.exit, 0);
+});
+
 test('SIGTERM drains the in-flight request, then exits 0', async (t) => {
   const url = await backend(t);
   const s = await serve(t, ['--listen', '127.0.0.1:0', '--backend', url, '--httpd-conf', proxyAllHttpdConf(url), '--metrics', 'off']);
