@@ -39,6 +39,12 @@ export function rescaleFloor(valueTs: number, fromScale: number, toScale: number
 
 /** Compares a/aScale with b/bScale exactly: negative, zero or positive. */
 export function compareTimes(a: number, aScale: number, b: number, bScale: number): number {
+  // Doubles while both cross products are exact: a product of integers that rounds to a safe
+  // integer is exact (a true product above 2^53 - 1 rounds to 2^53 or more). The timeline calls
+  // this once per audio sample, where BigInts cost more than the rest of the manifest.
+  const leftDouble = a * bScale;
+  const rightDouble = b * aScale;
+  if (Number.isSafeInteger(leftDouble) && Number.isSafeInteger(rightDouble)) return leftDouble < rightDouble ? -1 : leftDouble > rightDouble ? 1 : 0;
   const left = BigInt(a) * BigInt(bScale);
   const right = BigInt(b) * BigInt(aScale);
   return left < right ? -1 : left > right ? 1 : 0;

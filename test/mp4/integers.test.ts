@@ -52,3 +52,17 @@ test('safeNumberFromU64', () => {
   assert.equal(safeNumberFromU64(2n ** 53n - 1n, 'x'), Number.MAX_SAFE_INTEGER);
   assert.throws(() => safeNumberFromU64(2n ** 53n, 'x'), (e: unknown) => isSgError(e) && e.code === 'SG_ERR_MP4_UNSAFE_INTEGER');
 });
+
+test('compareTimes agrees with exact BigInt cross-multiplication, on both sides of 2^53', () => {
+  const reference = (a: number, as: number, b: number, bs: number): number => {
+    const l = BigInt(a) * BigInt(bs);
+    const r = BigInt(b) * BigInt(as);
+    return l < r ? -1 : l > r ? 1 : 0;
+  };
+  const time = fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
+  const scale = fc.oneof(fc.constantFrom(1, 1000, 44100, 48000, 90000, 10_000_000), fc.integer({ min: 1, max: 2 ** 32 - 1 }));
+  fc.assert(fc.property(time, scale, time, scale, (a, as, b, bs) => compareTimes(a, as, b, bs) === reference(a, as, b, bs)), { numRuns: 5000 });
+  // Exact inputs whose products pass 2^53, where doubles would round 3 × (2^52 + 1) to a neighbour.
+  assert.equal(compareTimes(2 ** 52 + 1, 1, 13510798882111490, 3), 1);
+  assert.equal(compareTimes(2 ** 52 + 1, 1, 2 ** 53 + 2, 2), 0);
+});

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseStz2, parseChunkOffsets, parseCtts, parseStts } from '../../src/mp4/boxes/sample-tables';
+import { parseStsz, parseStz2, parseChunkOffsets, parseCtts, parseStts } from '../../src/mp4/boxes/sample-tables';
 import { parseElst, summarizeEdits } from '../../src/mp4/boxes/edit-list';
 import { parseMdhd, parseTkhd } from '../../src/mp4/boxes/headers';
 import { patchDuration } from '../../src/streaming/progressive/header-patch';
@@ -61,4 +61,17 @@ test('patchDuration keeps version 0 when it fits and widens to version 1 when it
   const tkhd = readChildren(serialize({ type: 'tkhd', parts: [tkhdPayload.finish()] }), 'test')[0]!;
   const wideTkhd = readChildren(serialize(patchDuration(tkhd.raw, 'tkhd', 2 ** 34)), 'test')[0]!;
   assert.deepEqual(parseTkhd(wideTkhd.payload), { trackId: 7, durationTs: 2 ** 34, widthPx: 160, heightPx: 90 });
+});
+
+test('stsz and stco tables of many entries read in one pass equal the entry-by-entry reading', () => {
+  const values = Array.from({ length: 1000 }, (_, i) => (i * 2654435761) >>> 0);
+  let stsz = fullHeader().u32(0).u32(values.length);
+  for (const v of values) stsz = stsz.u32(v);
+  assert.deepEqual([...parseStsz(stsz.finish()).sizes!], values);
+  let stco = fullHeader().u32(values.length);
+  for (const v of values) stco = stco.u32(v);
+  assert.deepEqual([...parseChunkOffsets(stco.finish(), 'stco')], values);
+  // One entry short of its count: truncated, not read past the box.
+  const short = fullHeader().u32(0).u32(3).u32(1).u32(2);
+  assert.throws(() => parseStsz(short.finish()), (e: unknown) => isSgError(e) && e.code === 'SG_ERR_MP4_TRUNCATED');
 });

@@ -77,7 +77,7 @@ export function parseStsz(payload: Uint8Array): SampleSizes {
   }
   const n = c.entryCount(4, 'entries');
   const sizes = new Uint32Array(n);
-  for (let i = 0; i < n; i++) sizes[i] = c.u32();
+  c.u32Into(sizes, n, 'entries');
   return { constantSizeBytes: 0, sampleCount: n, sizes };
 }
 
@@ -136,7 +136,8 @@ export function parseChunkOffsets(payload: Uint8Array, type: 'stco' | 'co64'): F
   c.fullBoxHeader();
   const n = c.entryCount(type === 'stco' ? 4 : 8, 'entries');
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = type === 'stco' ? c.u32() : c.u64('chunk_offset');
+  if (type === 'stco') c.u32Into(out, n, 'entries');
+  else for (let i = 0; i < n; i++) out[i] = c.u64('chunk_offset');
   return out;
 }
 
