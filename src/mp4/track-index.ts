@@ -212,27 +212,23 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
   if (!stcoBox && !co64Box) throw malformed('stbl', 'missing stco/co64');
   const chunkOffsets = stcoBox ? parseChunkOffsets(stcoBox.payload, 'stco') : parseChunkOffsets(co64Box!.payload, 'co64');
   const chunkCount = chunkOffsets.length;
-  const offsetBytes = new Float64Array(n);
-  const chunkOfSample = new Uint32Array(n);
   const chunkDescriptionIndex = new Uint32Array(chunkCount);
   if (n > 0 && (stsc.firstChunk.length === 0 || stsc.firstChunk[0] !== 1)) throw malformed('stsc', 'does not start at chunk 1');
+  // Only the chunk-level walk runs here (every sample in some chunk); the per-sample offset and chunk
+  // arrays (12 bytes a sample) and the check that every sample lies inside the file run when a cut
+  // or a fragment first asks for them (and throw then, answered 415 like any malformed source): a
+  // manifest needs times and sizes alone, and on a 2-hour source those arrays are ~6 MB of fresh
+  // pages (INTERFACE §12: first manifest < 150 ms).
   sample = 0;
   let entry = 0;
   for (let chunk = 0; chunk < chunkCount && sample < n; chunk++) {
     while (entry + 1 < stsc.firstChunk.length && stsc.firstChunk[entry + 1]! <= chunk + 1) entry++;
     chunkDescriptionIndex[chunk] = stsc.sampleDescriptionIndex[entry]!;
-    let position = chunkOffsets[chunk]!;
-    const count = Math.min(stsc.samplesPerChunk[entry]!, n - sample);
-    for (let k = 0; k < count; k++) {
-      const size = sizeBytes[sample]!;
-      if (position + size > fileSizeBytes) throw new SgError('SG_ERR_MP4_TRUNCATED', { box: 'mdat', detail: `sample ${sample} of track ${basics.trackId} ends past the end of the file` });
-      offsetBytes[sample] = position;
-      chunkOfSample[sample] = chunk;
-      position += size;
-      sample++;
-    }
+    sample += Math.min(stsc.samplesPerChunk[entry]!, n - sample);
   }
   if (sample < n) throw malformed('stsc', `chunks hold ${sample} of ${n} samples`);
+  let locations: SampleLocations | null = null;
+  const locate = (): SampleLocations => (locations ??= sampleLocations(basics.trackId, n, chunkOffsets, stsc, sizeBytes, fileSizeBytes));
 
   const sdtpBox = findChild(stbl, 'sdtp', 'stbl');
   return {
@@ -245,9 +241,13 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
     dtsTs,
     ctsOffsetTs,
     sizeBytes,
-    offsetBytes,
+    get offsetBytes() {
+      return locate().offsetBytes;
+    },
     syncSamples,
-    chunkOfSample,
+    get chunkOfSample() {
+      return locate().chunkOfSample;
+    },
     chunkDescriptionIndex,
     sdtp: sdtpBox ? parseSdtp(sdtpBox.payload, n) : null,
     presentationShiftTs: basics.presentationShiftTs,
@@ -257,11 +257,50 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
   };
 }
 
+interface SampleLocations {
+  readonly offsetBytes: Float64Array;
+  readonly chunkOfSample: Uint32Array;
+}
+
+/**
+ * Each sample's file offset and chunk (ISO 14496-12 §8.7.4 stsc over §8.7.5 stco/co64); a sample that
+ * ends past the end of the file is SG_ERR_MP4_TRUNCATED (the chunk coverage was checked at indexing).
+ */
+function sampleLocations(
+  trackId: number,
+  n: number,
+  chunkOffsets: Float64Array,
+  stsc: ReturnType<typeof parseStsc>,
+  sizeBytes: Uint32Array,
+  fileSizeBytes: number,
+): SampleLocations {
+  const offsetBytes = new Float64Array(n);
+  const chunkOfSample = new Uint32Array(n);
+  let sample = 0;
+  let entry = 0;
+  for (let chunk = 0; chunk < chunkOffsets.length && sample < n; chunk++) {
+    while (entry + 1 < stsc.firstChunk.length && stsc.firstChunk[entry + 1]! <= chunk + 1) entry++;
+    let position = chunkOffsets[chunk]!;
+    const count = Math.min(stsc.samplesPerChunk[entry]!, n - sample);
+    for (let k = 0; k < count; k++) {
+      offsetBytes[sample] = position;
+      chunkOfSample[sample] = chunk;
+      position += sizeBytes[sample]!;
+      sample++;
+    }
+    if (position > fileSizeBytes) throw new SgError('SG_ERR_MP4_TRUNCATED', { box: 'mdat', detail: `chunk ${chunk + 1} of track ${trackId} ends past the end of the file` });
+  }
+  return { offsetBytes, chunkOfSample };
+}
+
 /** Approximate heap footprint of a track index, for the cache's byte bound. */
 export function trackIndexBytes(track: TrackIndex): number {
   // + sizeBytes once more: the progressive writer keeps a big-endian copy of the sizes per index.
   let total = 512 + track.sizeBytes.byteLength;
-  for (const array of [track.dtsTs, track.ctsOffsetTs, track.sizeBytes, track.offsetBytes, track.syncSamples, track.chunkOfSample, track.chunkDescriptionIndex, track.sdtp]) {
+  // The sample offsets and chunks (Float64 + Uint32 per sample) are counted without touching them:
+  // they may not be built yet, and the bound must hold once they are.
+  total += track.sampleCount * 12;
+  for (const array of [track.dtsTs, track.ctsOffsetTs, track.sizeBytes, track.syncSamples, track.chunkDescriptionIndex, track.sdtp]) {
     if (array) total += array.byteLength;
   }
   total += track.raw.tkhd.byteLength + track.raw.mdhd.byteLength + track.raw.hdlr.byteLength + track.raw.stsd.byteLength;
