@@ -20,7 +20,10 @@ export interface RawResponse {
 
 export interface RawOptions {
   readonly timeoutMs?: number;
-  /** Keep reading after the first response until close/timeout (to see smuggled second responses). */
+  /**
+   * Keep reading after the first response until close/timeout (to see smuggled second responses);
+   * the bytes are parsed once at the end, so this is also the way to read a large body whole.
+   */
   readonly readAll?: boolean;
   /** Write the request in these chunks, waiting `gapMs` between them (slow senders). */
   readonly chunks?: readonly (string | Buffer)[];
@@ -43,9 +46,10 @@ export function rawRequest(port: number, request: string | Buffer, options: RawO
       resolve({ ...parseFirstResponse(raw), hung, ms: Date.now() - started, raw });
     };
     const timer = setTimeout(() => {
-      // A complete-looking first response with a keep-alive connection is not a hang.
+      // A complete-looking first response with a keep-alive connection is not a hang; a body still
+      // short of its length when time is up is one (with readAll too).
       const parsed = parseFirstResponse(Buffer.concat(received));
-      finish(parsed.status === null || (!options.readAll && !parsed.complete));
+      finish(parsed.status === null || !parsed.complete);
     }, timeoutMs);
     socket.on('data', (d: Buffer) => {
       received.push(d);

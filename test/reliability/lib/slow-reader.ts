@@ -4,7 +4,7 @@
  * — the fault the test causes while the server is mid-body — then reads on to the end or the close.
  */
 import { connect } from 'node:net';
-import { parseFirstResponse, type RawResponse } from './raw-http';
+import { rawRequest, type RawResponse } from './raw-http';
 
 export interface SlowReadResult {
   readonly status: number | null;
@@ -57,29 +57,7 @@ export function slowRead(port: number, target: string, pauseAfterBytes: number, 
   });
 }
 
-/**
- * A whole response read at full speed, parsed once at the close (rawRequest re-parses per chunk, which
- * is quadratic on the 48 MiB bodies of the fault suite). The request must say `Connection: close`.
- */
+/** A whole response read at full speed and parsed once at the close. The request must say `Connection: close`. */
 export function readWhole(port: number, request: string, timeoutMs: number): Promise<RawResponse> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    let done = false;
-    const finish = (hung: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      const raw = Buffer.concat(chunks);
-      resolve({ ...parseFirstResponse(raw), hung, ms: Date.now() - started, raw });
-    };
-    const timer = setTimeout(() => finish(true), timeoutMs);
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('end', () => finish(false));
-    socket.on('close', () => finish(false));
-    socket.on('error', () => finish(false));
-    socket.write(request);
-  });
+  return rawRequest(port, request, { readAll: true, timeoutMs });
 }
