@@ -7,12 +7,11 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { apacheAvailable, startApache } from '../helpers/apache-backend';
 import { fetchRaw } from '../helpers/http-client';
+import { startServe } from '../helpers/serve-process';
 
-const CLI = join(__dirname, '..', '..', '..', 'bin', 'smoothgate.js');
 
 const FILES: Record<string, string> = {
   'index.html': 'home\n',
@@ -48,29 +47,7 @@ interface Served {
 }
 
 async function serve(t: TestContext, httpdConf: string): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--httpd-conf', httpdConf, '--metrics', 'off'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 10);
-    child.once('exit', () => {
-      clearInterval(timer);
-      reject(new Error(`serve exited early: ${text}`));
-    });
-  });
-  return { port };
+  return { port: await startServe(t, ['--httpd-conf', httpdConf]) };
 }
 
 interface Seen {
@@ -197,19 +174,7 @@ test('a page the legacy host runs (PHP) is asked for with GET by its own URL and
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--httpd-conf', conf, '--backend', backendUrl, '--metrics', 'off'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.after(() => child.kill('SIGKILL'));
-  let text = '';
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  const deadline = Date.now() + 15_000;
-  while (!/listening on 127\.0\.0\.1:(\d+)/.test(text)) {
-    if (child.exitCode !== null || Date.now() > deadline) assert.fail(`serve did not start: ${text}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(text)![1]);
+  const port = await startServe(t, ['--httpd-conf', conf, '--backend', backendUrl]);
   const r = await fetchRaw(`http://127.0.0.1:${port}/missing.html?q=1`, { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 404);
   assert.equal(r.body.toString(), 'php page for /err.php');
