@@ -15,6 +15,8 @@ import { isMetricsRequest, type MetricsReply } from '../server/metrics-aggregate
 import { createLogger } from '../server/logger';
 import { runCluster, workerCount, type WorkerReady } from '../server/cluster';
 import { installSignalHandlers } from '../server/signals';
+import { applyServerGcTuning } from '../server/gc-tuning';
+import { observeGarbageCollection } from '../server/gc-metrics';
 import { createRuntimeWith, type Runtime, type RuntimeMounts } from './runtime';
 import { createMounts } from './mounts';
 import { usageError } from './main';
@@ -118,9 +120,11 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function runWorker(parsed: ServeOptions, settings: SmoothgateSettings, logger: Logger): Promise<number> {
+  applyServerGcTuning();
   const runtime = await createRuntime(settings, logger);
   const metrics = createGatewayMetrics();
   syncIndexCacheMetrics(metrics);
+  observeGarbageCollection(metrics.gc);
   if (cluster.isWorker) {
     // The primary owns the metrics listener and asks each worker for its numbers per scrape.
     process.on('message', (message: unknown) => {

@@ -4,6 +4,8 @@
  * metrics of INTERFACE.md §11 do not justify prom-client and its default collectors.
  */
 
+import { registerGcMetrics, type GcMetrics } from './gc-metrics';
+
 export type Labels = Readonly<Record<string, string>>;
 
 function escapeLabelValue(value: string): string {
@@ -239,6 +241,7 @@ export interface GatewayMetrics {
   readonly backendErrors: Counter;
   readonly connections: Gauge;
   readonly reloads: Counter;
+  readonly gc: GcMetrics;
 }
 
 export function createGatewayMetrics(registry = new MetricsRegistry()): GatewayMetrics {
@@ -253,5 +256,6 @@ export function createGatewayMetrics(registry = new MetricsRegistry()): GatewayM
     backendErrors: registry.counter('smoothgate_backend_errors_total', 'Backend failures, by reason.'),
     connections: registry.gauge('smoothgate_connections', 'Open client connections.'),
     reloads: registry.counter('smoothgate_reloads_total', 'Configuration reloads, by result.'),
+    gc: registerGcMetrics(registry),
   };
 }
