@@ -15,7 +15,7 @@ import { openFileRangeSource } from '../mp4/range-source';
 import type { BodyPlan } from '../streaming/body-plan';
 import { averageBitrateBps, buildMultiSet, setTemplates, writeManifest, writeServerManifest, SMOOTH_TIMESCALE, type SetEntry, type SmoothSet } from '../streaming/smooth';
 import { buildIsmvFile } from '../streaming/smooth/ismv-writer';
-import { pickTrack } from '../streaming/smooth/timeline';
+import { fragmentDurationHns, fragmentStartHns, pickTrack } from '../streaming/smooth/timeline';
 import { SMOOTHGATE_VERSION } from '../streaming/static-response';
 import type { ManifestStream } from '../streaming/smooth/manifest';
 
@@ -132,12 +132,12 @@ function clientManifest(set: SmoothSet): string {
     const timeline = levels[0]!.timeline;
     const first = timeline.fragmentFirstSample;
     const durations: number[] = [];
-    for (let k = 0; k + 1 < first.length; k++) durations.push(timeline.sampleTimesHns[first[k + 1]!]! - timeline.sampleTimesHns[first[k]!]!);
+    for (let k = 0; k + 1 < first.length; k++) durations.push(fragmentDurationHns(timeline, k));
     streams.push({
       type, name: type, url: templates[type],
       ...(type === 'audio' && set.audioLanguage ? { language: set.audioLanguage } : {}),
       levels: levels.map((l) => ({ bitrateBps: l.bitrateBps, ...(l.video ? { video: l.video } : {}), ...(l.audio ? { audio: l.audio } : {}) })),
-      firstChunkStartHns: timeline.sampleTimesHns[first[0]!]!, chunkDurationsHns: durations,
+      firstChunkStartHns: fragmentStartHns(timeline, 0), chunkDurationsHns: durations,
     });
   }
   return writeManifest({ durationHns: set.durationHns, streams });

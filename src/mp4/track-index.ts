@@ -9,7 +9,7 @@ import { parseTkhd, parseMdhd, parseHdlr, type TrackHeader, type MediaHeader } f
 import { parseElst, summarizeEdits, type EditEntry } from './boxes/edit-list';
 import { parseStsd, type CodecConfig } from './boxes/sample-entry';
 import {
-  parseStts, parseCtts, parseStss, parseStsz, parseStz2, parseStsc, parseChunkOffsets, parseSdtp, type SampleSizes,
+  parseStts, parseCtts, parseStss, parseStsz, parseStz2, parseStsc, parseChunkOffsets, chunkOffsetCount, parseSdtp, type SampleSizes,
 } from './boxes/sample-tables';
 import { rescale } from './integers';
 
@@ -181,19 +181,16 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
   if (sample < n) throw malformed('stts', `covers ${sample} of ${n} samples`);
   dtsTs[n] = time;
 
-  let ctsOffsetTs: Int32Array | null = null;
+  // The boxes a manifest does not need are parsed when a cut or a fragment first asks for what they
+  // give (and throw then, answered 415 like any malformed source): the composition offsets (ctts),
+  // and each sample's file offset, chunk and sample description (stsc over stco/co64, 12+ bytes a
+  // sample). A manifest needs times, sync samples and sizes alone; on a 2-hour source the rest is
+  // ~8 MB of fresh pages and a few hundred thousand table entries walked by code that has not
+  // warmed up yet (INTERFACE §12: first manifest < 150 ms). Only their presence and their entry
+  // counts are checked here.
   const cttsBox = findChild(stbl, 'ctts', 'stbl');
-  if (cttsBox) {
-    const ctts = parseCtts(cttsBox.payload);
-    ctsOffsetTs = new Int32Array(n);
-    sample = 0;
-    for (let run = 0; run < ctts.counts.length && sample < n; run++) {
-      const count = Math.min(ctts.counts[run]!, n - sample);
-      ctsOffsetTs.fill(ctts.values[run]!, sample, sample + count);
-      sample += count;
-    }
-    if (sample < n) throw malformed('ctts', `covers ${sample} of ${n} samples`);
-  }
+  let compositionOffsets: Int32Array | null = null;
+  const compositionOffsetsOf = (): Int32Array | null => (cttsBox ? (compositionOffsets ??= expandCompositionOffsets(cttsBox.payload, n)) : null);
 
   let syncSamples: Uint32Array | null = null;
   const stssBox = findChild(stbl, 'stss', 'stbl');
@@ -206,29 +203,15 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
     }
   }
 
-  const stsc = parseStsc(requireChild(stbl, 'stsc', 'stbl').payload);
+  const stscBox = requireChild(stbl, 'stsc', 'stbl');
   const stcoBox = findChild(stbl, 'stco', 'stbl');
   const co64Box = findChild(stbl, 'co64', 'stbl');
   if (!stcoBox && !co64Box) throw malformed('stbl', 'missing stco/co64');
-  const chunkOffsets = stcoBox ? parseChunkOffsets(stcoBox.payload, 'stco') : parseChunkOffsets(co64Box!.payload, 'co64');
-  const chunkCount = chunkOffsets.length;
-  const chunkDescriptionIndex = new Uint32Array(chunkCount);
-  if (n > 0 && (stsc.firstChunk.length === 0 || stsc.firstChunk[0] !== 1)) throw malformed('stsc', 'does not start at chunk 1');
-  // Only the chunk-level walk runs here (every sample in some chunk); the per-sample offset and chunk
-  // arrays (12 bytes a sample) and the check that every sample lies inside the file run when a cut
-  // or a fragment first asks for them (and throw then, answered 415 like any malformed source): a
-  // manifest needs times and sizes alone, and on a 2-hour source those arrays are ~6 MB of fresh
-  // pages (INTERFACE §12: first manifest < 150 ms).
-  sample = 0;
-  let entry = 0;
-  for (let chunk = 0; chunk < chunkCount && sample < n; chunk++) {
-    while (entry + 1 < stsc.firstChunk.length && stsc.firstChunk[entry + 1]! <= chunk + 1) entry++;
-    chunkDescriptionIndex[chunk] = stsc.sampleDescriptionIndex[entry]!;
-    sample += Math.min(stsc.samplesPerChunk[entry]!, n - sample);
-  }
-  if (sample < n) throw malformed('stsc', `chunks hold ${sample} of ${n} samples`);
+  // The entry count against the box's size (a hostile count must not reach an allocation later).
+  chunkOffsetCount(stcoBox ? stcoBox.payload : co64Box!.payload, stcoBox ? 'stco' : 'co64');
   let locations: SampleLocations | null = null;
-  const locate = (): SampleLocations => (locations ??= sampleLocations(basics.trackId, n, chunkOffsets, stsc, sizeBytes, fileSizeBytes));
+  const locate = (): SampleLocations =>
+    (locations ??= sampleLocations(basics.trackId, n, stcoBox ? parseChunkOffsets(stcoBox.payload, 'stco') : parseChunkOffsets(co64Box!.payload, 'co64'), parseStsc(stscBox.payload), sizeBytes, fileSizeBytes));
 
   const sdtpBox = findChild(stbl, 'sdtp', 'stbl');
   return {
@@ -239,7 +222,9 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
     media: basics.media,
     sampleCount: n,
     dtsTs,
-    ctsOffsetTs,
+    get ctsOffsetTs() {
+      return compositionOffsetsOf();
+    },
     sizeBytes,
     get offsetBytes() {
       return locate().offsetBytes;
@@ -248,7 +233,9 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
     get chunkOfSample() {
       return locate().chunkOfSample;
     },
-    chunkDescriptionIndex,
+    get chunkDescriptionIndex() {
+      return locate().chunkDescriptionIndex;
+    },
     sdtp: sdtpBox ? parseSdtp(sdtpBox.payload, n) : null,
     presentationShiftTs: basics.presentationShiftTs,
     edits: basics.edits,
@@ -260,11 +247,13 @@ export function indexStblTrack(basics: TrackBasics, fileSizeBytes: number): Trac
 interface SampleLocations {
   readonly offsetBytes: Float64Array;
   readonly chunkOfSample: Uint32Array;
+  readonly chunkDescriptionIndex: Uint32Array;
 }
 
 /**
- * Each sample's file offset and chunk (ISO 14496-12 §8.7.4 stsc over §8.7.5 stco/co64); a sample that
- * ends past the end of the file is SG_ERR_MP4_TRUNCATED (the chunk coverage was checked at indexing).
+ * Each sample's file offset and chunk, and each chunk's sample description (ISO 14496-12 §8.7.4 stsc
+ * over §8.7.5 stco/co64). The chunks must hold every sample (SG_ERR_MP4_MALFORMED otherwise), and a
+ * chunk that ends past the end of the file is SG_ERR_MP4_TRUNCATED.
  */
 function sampleLocations(
   trackId: number,
@@ -274,12 +263,15 @@ function sampleLocations(
   sizeBytes: Uint32Array,
   fileSizeBytes: number,
 ): SampleLocations {
+  if (n > 0 && (stsc.firstChunk.length === 0 || stsc.firstChunk[0] !== 1)) throw malformed('stsc', 'does not start at chunk 1');
   const offsetBytes = new Float64Array(n);
   const chunkOfSample = new Uint32Array(n);
+  const chunkDescriptionIndex = new Uint32Array(chunkOffsets.length);
   let sample = 0;
   let entry = 0;
   for (let chunk = 0; chunk < chunkOffsets.length && sample < n; chunk++) {
     while (entry + 1 < stsc.firstChunk.length && stsc.firstChunk[entry + 1]! <= chunk + 1) entry++;
+    chunkDescriptionIndex[chunk] = stsc.sampleDescriptionIndex[entry]!;
     let position = chunkOffsets[chunk]!;
     const count = Math.min(stsc.samplesPerChunk[entry]!, n - sample);
     for (let k = 0; k < count; k++) {
@@ -290,17 +282,33 @@ function sampleLocations(
     }
     if (position > fileSizeBytes) throw new SgError('SG_ERR_MP4_TRUNCATED', { box: 'mdat', detail: `chunk ${chunk + 1} of track ${trackId} ends past the end of the file` });
   }
-  return { offsetBytes, chunkOfSample };
+  if (sample < n) throw malformed('stsc', `chunks hold ${sample} of ${n} samples`);
+  return { offsetBytes, chunkOfSample, chunkDescriptionIndex };
+}
+
+/** ctts (ISO 14496-12 §8.6.1.3) run-length table expanded to one offset per sample. */
+function expandCompositionOffsets(payload: Uint8Array, n: number): Int32Array {
+  const ctts = parseCtts(payload);
+  const offsets = new Int32Array(n);
+  let sample = 0;
+  for (let run = 0; run < ctts.counts.length && sample < n; run++) {
+    const count = Math.min(ctts.counts[run]!, n - sample);
+    offsets.fill(ctts.values[run]!, sample, sample + count);
+    sample += count;
+  }
+  if (sample < n) throw malformed('ctts', `covers ${sample} of ${n} samples`);
+  return offsets;
 }
 
 /** Approximate heap footprint of a track index, for the cache's byte bound. */
 export function trackIndexBytes(track: TrackIndex): number {
   // + sizeBytes once more: the progressive writer keeps a big-endian copy of the sizes per index.
   let total = 512 + track.sizeBytes.byteLength;
-  // The sample offsets and chunks (Float64 + Uint32 per sample) are counted without touching them:
-  // they may not be built yet, and the bound must hold once they are.
-  total += track.sampleCount * 12;
-  for (const array of [track.dtsTs, track.ctsOffsetTs, track.sizeBytes, track.syncSamples, track.chunkDescriptionIndex, track.sdtp]) {
+  // What is built on first use is counted without touching it, at its largest (it may not be built
+  // yet, and the bound must hold once it is): sample offsets and chunks (Float64 + Uint32 a sample),
+  // composition offsets (Int32 a sample) and chunk descriptions (at most one chunk a sample).
+  total += track.sampleCount * (12 + 4 + 4);
+  for (const array of [track.dtsTs, track.sizeBytes, track.syncSamples, track.sdtp]) {
     if (array) total += array.byteLength;
   }
   total += track.raw.tkhd.byteLength + track.raw.mdhd.byteLength + track.raw.hdlr.byteLength + track.raw.stsd.byteLength;

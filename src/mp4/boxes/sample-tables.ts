@@ -141,6 +141,13 @@ export function parseChunkOffsets(payload: Uint8Array, type: 'stco' | 'co64'): F
   return out;
 }
 
+/** The entry count of `stco`/`co64`, checked against the payload, without reading the entries. */
+export function chunkOffsetCount(payload: Uint8Array, type: 'stco' | 'co64'): number {
+  const c = new ByteCursor(payload, type);
+  c.fullBoxHeader();
+  return c.entryCount(type === 'stco' ? 4 : 8, 'entries');
+}
+
 /** `sdtp`: one byte per sample; the count comes from stsz (the box has no count of its own). */
 export function parseSdtp(payload: Uint8Array, sampleCount: number): Uint8Array | null {
   const c = new ByteCursor(payload, 'sdtp');

@@ -22,7 +22,7 @@ import { resolveSmoothOptions, type SmoothOptions } from './options';
 import { parseSmoothQuery, type SmoothQuery } from './query';
 import { SmoothCache } from './smooth-cache';
 import { levelsOf, singleMovieSet, type SmoothLevel, type SmoothSet } from './smooth-set';
-import { findFragment, fragmentStartHns, type SmoothTrackType } from './timeline';
+import { findFragment, fragmentDurationHns, fragmentStartHns, type SmoothTrackType } from './timeline';
 import { setTemplates, singleFileTemplates, urlFormOf, type UrlTemplates } from './url-template';
 import { buildSet2009, levelForFile, memberOf, setFolderOf, setMembers, type LoadedMember } from './set-2009';
 
@@ -228,14 +228,14 @@ function manifestStreams(set: SmoothSet, templates: UrlTemplates): ManifestStrea
     const timeline = levels[0]!.timeline;
     const first = timeline.fragmentFirstSample;
     const durations = new Float64Array(first.length - 1);
-    for (let k = 0; k < durations.length; k++) durations[k] = timeline.sampleTimesHns[first[k + 1]!]! - timeline.sampleTimesHns[first[k]!]!;
+    for (let k = 0; k < durations.length; k++) durations[k] = fragmentDurationHns(timeline, k);
     streams.push({
       type,
       name: type,
       url: templates[type],
       ...(type === 'audio' && set.audioLanguage ? { language: set.audioLanguage } : {}),
       levels: levels.map((level) => ({ bitrateBps: level.bitrateBps, ...(level.video ? { video: level.video } : {}), ...(level.audio ? { audio: level.audio } : {}) })),
-      firstChunkStartHns: timeline.sampleTimesHns[first[0]!]!,
+      firstChunkStartHns: fragmentStartHns(timeline, 0),
       chunkDurationsHns: durations,
     });
   }

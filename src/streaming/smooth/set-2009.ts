@@ -22,7 +22,7 @@ import type { MovieIndex } from '../../mp4/movie-index';
 import type { TrackIndex } from '../../mp4/track-index';
 import { describeLevel, languageOf, refuseProtected, type SmoothLevel, type SmoothSet } from './smooth-set';
 import {
-  alignedBoundaries, fixedBoundaries, fragmentCount, fragmentStartHns, pickTrack, timelineSpanHns, videoBoundaries,
+  alignedBoundaries, createTimeline, fixedBoundaries, fragmentCount, fragmentStartHns, pickTrack, timelineSpanHns, videoBoundaries,
   type SmoothTrackTimeline,
 } from './timeline';
 import { mapDecodeTimes } from './time-hns';
@@ -114,7 +114,7 @@ export function buildMultiSet(entries: readonly SetEntry[], audioOnlyFragmentHns
     refuseProtected(entry.movie);
     if (entry.type !== 'video') continue;
     const track = entry.track;
-    const timeline: SmoothTrackTimeline = { type: 'video', track, sampleTimesHns: mapDecodeTimes(track.dtsTs, track.timescale), fragmentFirstSample: videoBoundaries(track) };
+    const timeline = createTimeline('video', track, videoBoundaries(track));
     if (video.length > 0 && !sameStarts(video[0]!.timeline, timeline)) {
       throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `${basename(entry.path)} has keyframes at other times than ${basename(video[0]!.sourcePath)}` });
     }
@@ -131,14 +131,14 @@ export function buildMultiSet(entries: readonly SetEntry[], audioOnlyFragmentHns
       if (seen.has(identity)) continue;
       seen.add(identity);
     }
-    const sampleTimesHns = mapDecodeTimes(track.dtsTs, track.timescale);
     const reference = video[0]?.timeline;
-    const timeline: SmoothTrackTimeline = {
-      type: 'audio',
-      track,
-      sampleTimesHns,
-      fragmentFirstSample: reference ? alignedBoundaries(track, reference.track, reference.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns, track),
-    };
+    let timeline: SmoothTrackTimeline;
+    if (reference) {
+      timeline = createTimeline('audio', track, alignedBoundaries(track, reference.track, reference.fragmentFirstSample));
+    } else {
+      const sampleTimesHns = mapDecodeTimes(track.dtsTs, track.timescale);
+      timeline = createTimeline('audio', track, fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns, track), sampleTimesHns);
+    }
     if (audio.length > 0 && !sameStarts(audio[0]!.timeline, timeline)) {
       throw new SgError('SG_ERR_STREAM_UNALIGNED', { detail: `audio of ${basename(entry.path)} does not line up with ${basename(audio[0]!.sourcePath)}` });
     }

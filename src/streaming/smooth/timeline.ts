@@ -21,10 +21,32 @@ export type SmoothTrackType = 'video' | 'audio';
 export interface SmoothTrackTimeline {
   readonly type: SmoothTrackType;
   readonly track: TrackIndex;
-  /** Mapped decode time of every sample plus the end of the last one (length sampleCount + 1). */
+  /**
+   * Mapped decode time of every sample plus the end of the last one (length sampleCount + 1), built
+   * on first use: fragments need it per sample, a manifest only at fragment boundaries
+   * (sampleTimeHns), and on a 2-hour source it is ~4 MB of fresh pages per track.
+   */
   readonly sampleTimesHns: Float64Array;
   /** First sample of each fragment, then sampleCount (length fragmentCount + 1). */
   readonly fragmentFirstSample: Uint32Array;
+}
+
+/** A timeline whose per-sample mapped times are computed when first asked for. */
+export function createTimeline(type: SmoothTrackType, track: TrackIndex, fragmentFirstSample: Uint32Array, sampleTimesHns?: Float64Array): SmoothTrackTimeline {
+  let mapped = sampleTimesHns;
+  return {
+    type,
+    track,
+    fragmentFirstSample,
+    get sampleTimesHns() {
+      return (mapped ??= mapDecodeTimes(track.dtsTs, track.timescale));
+    },
+  };
+}
+
+/** Mapped decode time of one sample (or of the end, at sampleCount), 100-ns ticks. */
+export function sampleTimeHns(timeline: SmoothTrackTimeline, sample: number): number {
+  return toHns(timeline.track.dtsTs[sample]!, timeline.track.timescale);
 }
 
 export function fragmentCount(timeline: SmoothTrackTimeline): number {
@@ -32,18 +54,17 @@ export function fragmentCount(timeline: SmoothTrackTimeline): number {
 }
 
 export function fragmentStartHns(timeline: SmoothTrackTimeline, fragment: number): number {
-  return timeline.sampleTimesHns[timeline.fragmentFirstSample[fragment]!]!;
+  return sampleTimeHns(timeline, timeline.fragmentFirstSample[fragment]!);
 }
 
 export function fragmentDurationHns(timeline: SmoothTrackTimeline, fragment: number): number {
   const first = timeline.fragmentFirstSample;
-  return timeline.sampleTimesHns[first[fragment + 1]!]! - timeline.sampleTimesHns[first[fragment]!]!;
+  return sampleTimeHns(timeline, first[fragment + 1]!) - sampleTimeHns(timeline, first[fragment]!);
 }
 
 /** Start of the first fragment and end of the last one, 100-ns ticks. */
 export function timelineSpanHns(timeline: SmoothTrackTimeline): { startHns: number; endHns: number } {
-  const times = timeline.sampleTimesHns;
-  return { startHns: times[timeline.fragmentFirstSample[0]!]!, endHns: times[times.length - 1]! };
+  return { startHns: fragmentStartHns(timeline, 0), endHns: sampleTimeHns(timeline, timeline.track.sampleCount) };
 }
 
 /**
@@ -157,21 +178,16 @@ export function buildPresentation(movie: MovieIndex, audioOnlyFragmentHns = DEFA
   let video: SmoothTrackTimeline | null = null;
   let audio: SmoothTrackTimeline | null = null;
   if (videoTrack) {
-    video = {
-      type: 'video',
-      track: videoTrack,
-      sampleTimesHns: mapDecodeTimes(videoTrack.dtsTs, videoTrack.timescale),
-      fragmentFirstSample: videoBoundaries(videoTrack),
-    };
+    video = createTimeline('video', videoTrack, videoBoundaries(videoTrack));
   }
   if (audioTrack) {
-    const sampleTimesHns = mapDecodeTimes(audioTrack.dtsTs, audioTrack.timescale);
-    audio = {
-      type: 'audio',
-      track: audioTrack,
-      sampleTimesHns,
-      fragmentFirstSample: video ? alignedBoundaries(audioTrack, video.track, video.fragmentFirstSample) : fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns, audioTrack),
-    };
+    if (video) {
+      audio = createTimeline('audio', audioTrack, alignedBoundaries(audioTrack, video.track, video.fragmentFirstSample));
+    } else {
+      // Audio-only: the boundaries come from every sample's time, so the mapping is built now.
+      const sampleTimesHns = mapDecodeTimes(audioTrack.dtsTs, audioTrack.timescale);
+      audio = createTimeline('audio', audioTrack, fixedBoundaries(sampleTimesHns, audioOnlyFragmentHns, audioTrack), sampleTimesHns);
+    }
   }
   let durationHns = 0;
   for (const timeline of [video, audio]) {
