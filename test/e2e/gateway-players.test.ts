@@ -16,9 +16,9 @@ import { makeSet2009, makeSmoothTestMedia } from '../helpers/smooth-media';
 import { makeRendition, runBin } from '../helpers/smooth-inputs';
 import { SMOOTH_PLAYERS, assertPlayed, playerCheckAvailable, runPlayerCheck } from '../helpers/player-check';
 import { PROJECT_ROOT, startServe } from '../helpers/serve-process';
+import { siteHttpdConf } from '../helpers/site-httpd-conf';
 
 const skip = !playerCheckAvailable() && 'player-check or chromium not installed';
-const MODULES = ['authz_core', 'mime', 'dir', 'alias', 'rewrite', 'headers'];
 let root: string;
 let port = 0;
 
@@ -41,19 +41,7 @@ before(async (t) => {
   const split = await runBin('mp4split', ['-q', '-o', join(htdocs, 'iis', 'v.ism'), '--bitrate', '300000', '--bitrate', '800000', join(root, 'in-lo.mp4'), join(root, 'in-hi.mp4')]);
   assert.equal(split.code, 0, split.stderr);
   writeFileSync(join(root, 'mime.types'), 'video/mp4 mp4\nvideo/ismv ismv\naudio/isma isma\napplication/vnd.ms-sstr+xml ism ismc\n');
-  writeFileSync(
-    join(root, 'httpd.conf'),
-    [
-      ...MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
-      `ServerRoot "${root}"`,
-      'ServerName localhost',
-      'TypesConfig mime.types',
-      `DocumentRoot "${htdocs}"`,
-      '<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>',
-      `<Directory "${htdocs}">\n  Options FollowSymLinks\n  AllowOverride All\n  Require all granted\n</Directory>`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(root, 'httpd.conf'), siteHttpdConf({ serverRoot: root, typesConfig: 'mime.types', documentRoot: htdocs, options: 'FollowSymLinks' }));
   port = await startServe(t as unknown as import('node:test').TestContext, ['--httpd-conf', join(root, 'httpd.conf')]);
 });
 

@@ -9,13 +9,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './serve-under-test';
+import { siteHttpdConf } from '../../helpers/site-httpd-conf';
 
 /** Strings that must never appear in any response body. */
 export const SECRET_BESIDE_DOCROOT = 'SENTINEL-beside-docroot-7c41d2';
 export const SECRET_OUTSIDE = 'SENTINEL-outside-9ab3e0';
 export const SCRIPT_SECRET = 'SENTINEL-php-source-db-password';
 
-const MODULES = ['authz_core', 'mime', 'dir', 'alias', 'rewrite', 'headers'];
 
 export interface HostileSite {
   readonly root: string;
@@ -58,19 +58,15 @@ export function makeHostileSite(options: HostileSiteOptions = {}): HostileSite {
   const httpdConf = join(root, 'httpd.conf');
   writeFileSync(
     httpdConf,
-    [
-      ...MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
-      `ServerRoot "${root}"`,
-      'ServerName www.example.com',
-      'TypesConfig mime.types',
-      `DocumentRoot "${docroot}"`,
-      'AddHandler application/x-httpd-php .php',
-      '<Directory />\n  Options FollowSymLinks\n  AllowOverride None\n  Require all denied\n</Directory>',
-      `<Directory "${docroot}">\n  Options FollowSymLinks\n  AllowOverride All\n  Require all granted\n</Directory>`,
-      '<FilesMatch "^\\.ht">\n  Require all denied\n</FilesMatch>',
-      ...(options.httpdExtra ?? []),
-      '',
-    ].join('\n'),
+    siteHttpdConf({
+      serverRoot: root,
+      serverName: 'www.example.com',
+      typesConfig: 'mime.types',
+      documentRoot: docroot,
+      options: 'FollowSymLinks',
+      beforeDirectories: ['AddHandler application/x-httpd-php .php'],
+      extra: ['<FilesMatch "^\\.ht">\n  Require all denied\n</FilesMatch>', ...(options.httpdExtra ?? [])],
+    }),
   );
   const yaml = join(root, 'smoothgate.yaml');
   writeFileSync(

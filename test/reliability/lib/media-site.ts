@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './serve-under-test';
+import { siteHttpdConf } from '../../helpers/site-httpd-conf';
 
-const MODULES = ['authz_core', 'mime', 'dir', 'alias', 'rewrite', 'headers'];
 
 export interface MediaSite {
   readonly root: string;
@@ -24,19 +24,7 @@ export function makeMediaSite(prefix: string, yaml = ''): MediaSite {
   const htdocs = join(root, 'htdocs');
   mkdirSync(htdocs, { recursive: true });
   writeFileSync(join(root, 'mime.types'), 'video/mp4 mp4 ismv\naudio/mp4 isma\ntext/plain txt\n');
-  writeFileSync(
-    join(root, 'httpd.conf'),
-    [
-      ...MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
-      `ServerRoot "${root}"`,
-      'ServerName localhost',
-      'TypesConfig mime.types',
-      `DocumentRoot "${htdocs}"`,
-      '<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>',
-      `<Directory "${htdocs}">\n  AllowOverride All\n  Require all granted\n</Directory>`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(root, 'httpd.conf'), siteHttpdConf({ serverRoot: root, typesConfig: 'mime.types', documentRoot: htdocs }));
   const seedRules = readFileSync(join(PROJECT_ROOT, 'conf', 'example', 'htdocs', '.htaccess'), 'utf8');
   writeFileSync(join(htdocs, '.htaccess'), `${seedRules.trimEnd()}\nAddHandler smooth-streaming.extensions .ism\n`);
   writeFileSync(join(root, 'smoothgate.yaml'), `httpdConf: httpd.conf\nlog:\n  access: "off"\n${yaml}`);

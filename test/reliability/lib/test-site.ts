@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { PROJECT_ROOT } from './serve-under-test';
+import { SITE_MODULES, siteHttpdConf } from '../../helpers/site-httpd-conf';
 
 const EXAMPLE = join(PROJECT_ROOT, 'conf', 'example');
-const MODULES = '/usr/lib/apache2/modules';
 
 export interface TestSiteOptions {
   /** `backend:` block of smoothgate.yaml (YAML text, indented by two), or null for none. */
@@ -43,24 +43,12 @@ export function makeTestSite(t: TestContext, options: TestSiteOptions = {}): Tes
   const httpdConfPath = join(dir, 'httpd.conf');
   writeFileSync(
     httpdConfPath,
-    [
-      ...['mpm_event', 'authz_core', 'mime', 'dir', 'alias', 'rewrite', 'headers', 'proxy', 'proxy_http'].map(
-        (m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`,
-      ),
-      'ServerName localhost',
-      `TypesConfig "${join(dir, 'mime.types')}"`,
-      `DocumentRoot "${docroot}"`,
-      '<Directory />',
-      '    AllowOverride None',
-      '    Require all denied',
-      '</Directory>',
-      `<Directory "${docroot}">`,
-      '    AllowOverride All',
-      '    Require all granted',
-      '</Directory>',
-      ...(options.httpdConfLines ?? []),
-      '',
-    ].join('\n'),
+    siteHttpdConf({
+      modules: ['mpm_event', ...SITE_MODULES, 'proxy', 'proxy_http'],
+      typesConfig: join(dir, 'mime.types'),
+      documentRoot: docroot,
+      extra: options.httpdConfLines,
+    }),
   );
   const configPath = join(dir, 'smoothgate.yaml');
   writeFileSync(
