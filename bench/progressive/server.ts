@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleProgressive } from '../../src/streaming/progressive';
 import { fileProgressiveDeps, sendStreamResponse } from '../../src/http';
+import { applyServerGcTuning } from '../../src/server/gc-tuning';
+
+// The heap settings of a serving gateway process (src/cli/serve-command.ts), so the figures are the gateway's.
+applyServerGcTuning();
 
 const [root = '.', portText = '0', outputCacheText] = process.argv.slice(2);
 const deps = fileProgressiveDeps(outputCacheText !== undefined ? { outputCacheBytes: Number(outputCacheText) } : {});

@@ -138,15 +138,17 @@ export function buildTrackTables(cut: TrackCut): TrackTables {
   let stscLength = 0;
   let lastPerChunk = -1;
   let lastDescription = -1;
+  // The location tables are built on first use behind getters (src/mp4/track-index.ts): read once.
+  const { chunkOfSample, chunkDescriptionIndex, offsetBytes, sizeBytes } = track;
   let i = firstSample;
   while (i < endSample) {
-    const chunk = track.chunkOfSample[i]!;
+    const chunk = chunkOfSample[i]!;
     let j = i;
     let length = 0;
-    while (j < endSample && track.chunkOfSample[j] === chunk) length += track.sizeBytes[j++]!;
+    while (j < endSample && chunkOfSample[j] === chunk) length += sizeBytes[j++]!;
     const perChunk = j - i;
-    const description = track.chunkDescriptionIndex[chunk] ?? 1;
-    chunkSourceOffsets[chunks] = track.offsetBytes[i]!;
+    const description = chunkDescriptionIndex[chunk] ?? 1;
+    chunkSourceOffsets[chunks] = offsetBytes[i]!;
     chunkLengths[chunks] = length;
     chunks++;
     if (perChunk !== lastPerChunk || description !== lastDescription) {

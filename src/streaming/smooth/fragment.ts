@@ -116,9 +116,10 @@ export function buildFragment(timeline: SmoothTrackTimeline, fragment: number, s
   // Samples of one source chunk are contiguous: coalesce neighbours into one file range.
   let rangeStart = -1;
   let rangeLength = 0;
+  const { offsetBytes, sizeBytes } = track;
   for (let i = first; i < end; i++) {
-    const offset = track.offsetBytes[i]!;
-    const size = track.sizeBytes[i]!;
+    const offset = offsetBytes[i]!;
+    const size = sizeBytes[i]!;
     if (rangeStart >= 0 && rangeStart + rangeLength === offset) {
       rangeLength += size;
       continue;
